@@ -1,0 +1,54 @@
+import type { Article, RawArticle } from '../model.js';
+import { normalizeSpace, splitSentences, stripInvalidXmlChars, truncateText } from '../util/text.js';
+import { cleanBody } from './clean.js';
+import { repairTitle } from './title.js';
+
+const SUMMARY_MAX = 120;
+const TITLE_FROM_BODY_MAX = 40;
+
+export interface CleanedArticle {
+  article: Omit<Article, 'slug'>;
+  warnings: string[];
+}
+
+/** Turns an article as read into a clean one: repaired title, clean body, summary, metadata. */
+export function cleanArticle(raw: RawArticle): CleanedArticle {
+  const repairedTitle = repairTitle(raw.title);
+  const { warnings, ...body } = cleanBody({
+    html: raw.html,
+    title: repairedTitle,
+    imageHint: raw.image,
+    baseUrl: raw.baseUrl ?? raw.link,
+  });
+
+  const invalid = countInvalidXmlChars(raw);
+  if (invalid > 0) warnings.push(`removed ${invalid} control character${invalid > 1 ? 's' : ''} that XML does not allow`);
+
+  // The reader has already reported a missing title.
+  const title = repairedTitle || truncateText(splitSentences(body.text)[0] ?? '', TITLE_FROM_BODY_MAX);
+  const description = raw.description ? plainText(raw.description) : '';
+  const summary = description ? truncateText(description, SUMMARY_MAX) : body.summary;
+
+  const { html: _html, image: _image, description: _description, baseUrl: _baseUrl, ...metadata } = raw;
+  return {
+    article: {
+      ...metadata,
+      ...body,
+      title,
+      summary,
+      author: raw.author ? normalizeSpace(stripInvalidXmlChars(raw.author)) : undefined,
+      categories: raw.categories.map((name) => normalizeSpace(stripInvalidXmlChars(name))).filter(Boolean),
+    },
+    warnings,
+  };
+}
+
+function countInvalidXmlChars(raw: RawArticle): number {
+  const fields = [raw.title, raw.html, raw.author ?? '', raw.description ?? '', ...raw.categories];
+  return fields.reduce((count, field) => count + (field.length - stripInvalidXmlChars(field).length), 0);
+}
+
+/** An author's description may carry markup; the summary is plain text. */
+function plainText(html: string): string {
+  return normalizeSpace(stripInvalidXmlChars(html.replace(/<[^>]*>/g, ' ')));
+}

@@ -1,0 +1,187 @@
+// The cleaning stage: one htmlparser2 parse, rule-driven DOM passes, then the allowlist sanitizer.
+import { load, type CheerioAPI } from 'cheerio/slim';
+import type { AnyNode, Element } from 'domhandler';
+import type { ArticleMeta, CleanBody } from '../model.js';
+import { countChars, normalizeSpace, stripInvalidXmlChars } from '../util/text.js';
+import { hostOf, resolveUrl } from '../util/url.js';
+import { blocksToText, collectBlocks } from './blocks.js';
+import { BLANK, type CleanPass, isBlockElement, isElement, selectElements, unwrap } from './dom.js';
+import { fixImages, hintImage } from './images.js';
+import { rulesForHost, type MetaRule } from './rules.js';
+import { sanitize, unsafeScheme } from './sanitize.js';
+import { summarize } from './summary.js';
+import { repairTitle } from './title.js';
+import { lastTextNode, tidyWhitespace } from './whitespace.js';
+
+export interface CleanInput {
+  /** Body HTML as the source gave it. */
+  html: string;
+  /** The article title (repaired or raw); used to skip a first paragraph that repeats it. */
+  title: string;
+  /** Lead image named by the front matter or feed; often a promo, so only a fallback. */
+  imageHint?: string;
+  /** URL of the article: picks the site rules and resolves relative links. */
+  baseUrl?: string;
+}
+
+export type CleanResult = CleanBody & { warnings: string[] };
+
+// htmlparser2 in HTML mode (cheerio/slim never loads parse5); serialize CJK as UTF-8, not entities.
+const PARSE_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
+/** 原标题 and 来源 count only among this many paragraphs at either end of the body. */
+const META_EDGE_PARAGRAPHS = 3;
+
+/** Cleans one article body: boilerplate out, metadata lifted, images fixed, HTML sanitized. */
+export function cleanBody(input: CleanInput): CleanResult {
+  const rules = rulesForHost(hostOf(input.baseUrl));
+  const $ = load(stripCommentsAndCdata(input.html), PARSE_OPTIONS, false);
+  const pass: CleanPass = { $, rules, baseUrl: input.baseUrl, warnings: [] };
+
+  removeBoilerplate(pass);
+  const images = fixImages(pass);
+  simplifyInline(pass);
+  unwrapBlocks(pass);
+  const meta = liftMetadata(pass);
+  fixLinks(pass);
+  dropNoiseAttributes(pass);
+  tidyWhitespace(pass);
+
+  const blocks = collectBlocks($.root().contents().get());
+  const sanitized = sanitize($.html());
+  if (sanitized.removed.length > 0) pass.warnings.push(`removed unsafe markup: ${sanitized.removed.join(', ')}`);
+  const text = blocksToText(blocks);
+
+  return {
+    html: stripInvalidXmlChars(sanitized.html).trim(),
+    text,
+    summary: stripInvalidXmlChars(summarize({ blocks, title: repairTitle(input.title) })),
+    length: countChars(text),
+    images,
+    leadImage: images[0] ?? hintImage(input.imageHint, pass),
+    meta,
+    warnings: [...new Set(pass.warnings)],
+  };
+}
+
+/**
+ * The only regex pass over the markup, before parsing. Comments go: Sina wraps old markup in them
+ * (`<!--article_adlist[<p>…</p>]article_adlist-->`), and a stray `<!--` would make the parser
+ * swallow the rest of the article, so an unterminated opener is dropped on its own. A CDATA
+ * wrapper left over from a feed is unwrapped (the HTML parser would read it as a comment).
+ */
+function stripCommentsAndCdata(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!--/g, '')
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+}
+
+function removeBoilerplate({ $, rules }: CleanPass): void {
+  if (rules.drop.length > 0) $(rules.drop.join(', ')).remove();
+}
+
+/** Bold markers become <strong>; fonts, spans and noise links give way to their text. */
+function simplifyInline({ $, rules }: CleanPass): void {
+  if (rules.strong.length > 0) {
+    for (const element of selectElements($, rules.strong)) {
+      element.name = 'strong';
+      element.attribs = {};
+    }
+    mergeAdjacentStrong($);
+  }
+  for (const element of selectElements($, rules.unwrapInline)) unwrap($, element);
+}
+
+/** `<strong>东方财富</strong><strong>上半年…</strong>` reads as one heading. */
+function mergeAdjacentStrong($: CheerioAPI): void {
+  for (const element of $('strong').get().reverse()) {
+    const next = element.next;
+    if (next && isElement(next) && next.name === 'strong') {
+      $(element).append($(next).contents());
+      $(next).remove();
+    }
+  }
+}
+
+/** Block wrappers go, innermost first; loose text they held becomes paragraphs, never lost. */
+function unwrapBlocks({ $, rules }: CleanPass): void {
+  for (const wrapper of selectElements($, rules.unwrapBlock).reverse()) {
+    wrapLooseInline($, wrapper.children);
+    unwrap($, wrapper);
+  }
+  wrapLooseInline($, $.root().get(0)?.children ?? []);
+}
+
+/** Wraps each run of inline content that has something to read or see into a <p>. */
+function wrapLooseInline($: CheerioAPI, children: readonly AnyNode[]): void {
+  const runs: AnyNode[][] = [[]];
+  for (const child of children) {
+    if (isBlockElement(child)) runs.push([]);
+    else runs.at(-1)?.push(child);
+  }
+  for (const run of runs) {
+    const [first] = run;
+    if (!first || !run.some(hasVisibleContent)) continue;
+    const paragraph = $('<p></p>');
+    $(first).replaceWith(paragraph); // (cheerio's before() skips text nodes)
+    paragraph.append(run);
+  }
+}
+
+function hasVisibleContent(node: AnyNode): boolean {
+  if (node.type === 'text') return !BLANK.test(node.data);
+  return isElement(node) && (node.name === 'img' || node.children.some(hasVisibleContent));
+}
+
+/** 责任编辑, 原标题, 来源 paragraphs move into meta; boilerplate paragraphs and link debris go. */
+function liftMetadata({ $, rules }: CleanPass): ArticleMeta {
+  const meta: ArticleMeta = {};
+  const paragraphs = $('p').get();
+  paragraphs.forEach((paragraph, index) => {
+    const text = normalizeSpace($(paragraph).text());
+    const atEdge = index < META_EDGE_PARAGRAPHS || index >= paragraphs.length - META_EDGE_PARAGRAPHS;
+    const lifted = rules.meta.some((rule) => liftInto(meta, rule, text, atEdge));
+    if (lifted || rules.boilerplateText.some((pattern) => pattern.test(text))) $(paragraph).remove();
+    else trimTrailingNoise(paragraph, rules.trailingNoise);
+  });
+  return meta;
+}
+
+/** Records the rule's value when the paragraph matches it (the first one found wins). */
+function liftInto(meta: ArticleMeta, rule: MetaRule, text: string, atEdge: boolean): boolean {
+  if (rule.where === 'edges' && !atEdge) return false;
+  const value = rule.pattern.exec(text)?.[1]?.trim();
+  if (!value) return false;
+  meta[rule.field] ??= stripInvalidXmlChars(value);
+  return true;
+}
+
+function trimTrailingNoise(paragraph: Element, patterns: readonly RegExp[]): void {
+  const last = lastTextNode(paragraph);
+  if (!last) return;
+  for (const pattern of patterns) last.data = last.data.replace(pattern, '');
+}
+
+/** Hrefs become absolute; links that cannot be (anchors, relative without a base) become text. */
+function fixLinks(pass: CleanPass): void {
+  const { $ } = pass;
+  for (const link of $('a').get()) {
+    const href = (link.attribs.href ?? '').trim();
+    if (unsafeScheme(href)) continue; // left for the sanitizer, which removes and reports it
+    const absolute = href && !href.startsWith('#') ? resolveUrl(href, pass.baseUrl) : undefined;
+    if (absolute && /^(?:https?|mailto):/i.test(absolute)) link.attribs.href = absolute;
+    else unwrap($, link);
+  }
+}
+
+/** Site noise attributes (class, id, style, cms-style, data-*…); the sanitizer's allowlist does the rest. */
+function dropNoiseAttributes({ $, rules }: CleanPass): void {
+  const exact = new Set(rules.dropAttributes.filter((name) => !name.endsWith('*')));
+  const prefixes = rules.dropAttributes.filter((name) => name.endsWith('*')).map((name) => name.slice(0, -1));
+  for (const element of selectElements($, ['*'])) {
+    for (const name of Object.keys(element.attribs)) {
+      if (exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix))) delete element.attribs[name];
+    }
+  }
+}
+

@@ -1,0 +1,147 @@
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+
+// Bytes of a fetched feed → text. The charset comes from (in order) a byte order mark, the HTTP
+// Content-Type, the XML declaration, an HTML <meta charset>; GB2312 and GBK labels are read as
+// GB18030 because real "GB2312" feeds contain GBK and GB18030 characters.
+
+export type CharsetSource = 'bom' | 'http' | 'xml-declaration' | 'meta' | 'default';
+
+export interface DecodedFeed {
+  /** The text, without byte order mark and without whitespace before the first `<` or `{`. */
+  text: string;
+  /** The iconv-lite name the bytes were decoded with, e.g. `utf-8`, `gb18030`, `big5hkscs`. */
+  charset: string;
+  /** Where the charset came from. */
+  charsetFrom: CharsetSource;
+}
+
+/** Bytes searched for an XML declaration or a meta tag; both must be near the top. */
+const PROLOG_BYTES = 4096;
+
+/**
+ * Labels as declared → the decoder to use. Follows the WHATWG Encoding Standard where it widens a
+ * legacy label to its superset (GB2312/GBK → GB18030, Latin-1 → windows-1252, Big5 → HKSCS).
+ */
+const SUPERSETS: Record<string, string> = {
+  gb2312: 'gb18030',
+  gb_2312: 'gb18030',
+  'gb_2312-80': 'gb18030',
+  csgb2312: 'gb18030',
+  chinese: 'gb18030',
+  'iso-ir-58': 'gb18030',
+  gbk: 'gb18030',
+  'x-gbk': 'gb18030',
+  cp936: 'gb18030',
+  ms936: 'gb18030',
+  'windows-936': 'gb18030',
+  'euc-cn': 'gb18030',
+  'x-euc-cn': 'gb18030',
+  hz: 'gb18030',
+  big5: 'big5hkscs',
+  'big5-hkscs': 'big5hkscs',
+  'cn-big5': 'big5hkscs',
+  'x-x-big5': 'big5hkscs',
+  csbig5: 'big5hkscs',
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'us-ascii': 'windows-1252',
+  ascii: 'windows-1252',
+  utf8: 'utf-8',
+  'unicode-1-1-utf-8': 'utf-8',
+};
+
+/**
+ * Charsets a misconfigured server sends by default (Apache's AddDefaultCharset, frameworks that
+ * label everything UTF-8). When the document declares another charset itself, the declaration is
+ * the author's word and the header is not.
+ */
+const DEFAULT_HTTP_CHARSETS = new Set(['windows-1252']);
+
+/** Decodes a feed body; `contentType` is the HTTP Content-Type header, when there was one. */
+export function decodeFeed(bytes: Uint8Array, contentType?: string): DecodedFeed {
+  const bom = charsetFromBom(bytes);
+  if (bom) return finish(iconv.decode(asBuffer(bytes.subarray(bom.length)), bom.charset), bom.charset, 'bom');
+
+  const http = normalizeCharset(charsetOfContentType(contentType));
+  const prolog = asBuffer(bytes.subarray(0, PROLOG_BYTES)).toString('latin1');
+  const declared = normalizeCharset(xmlDeclarationEncoding(prolog));
+  const meta = normalizeCharset(metaCharset(prolog));
+
+  if (http && !(declared && declared !== http && httpCharsetLooksWrong(http, bytes))) {
+    return finish(iconv.decode(asBuffer(bytes), http), http, 'http');
+  }
+  if (declared) return finish(iconv.decode(asBuffer(bytes), declared), declared, 'xml-declaration');
+  if (meta) return finish(iconv.decode(asBuffer(bytes), meta), meta, 'meta');
+  return decodeUndeclared(bytes);
+}
+
+/** The `charset` parameter of a Content-Type header, unquoted. */
+export function charsetOfContentType(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const match = /;\s*charset\s*=\s*("?)([^";,\s]+)\1/i.exec(contentType);
+  return match?.[2];
+}
+
+/**
+ * A declared label → an iconv-lite decoder name, widened to its superset; undefined for labels
+ * iconv-lite does not know (the next source of a charset is then tried).
+ */
+export function normalizeCharset(label: string | undefined): string | undefined {
+  if (!label) return undefined;
+  const name = label.trim().toLowerCase();
+  const charset = SUPERSETS[name] ?? name;
+  return iconv.encodingExists(charset) ? charset : undefined;
+}
+
+function charsetFromBom(bytes: Uint8Array): { charset: string; length: number } | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', length: 3 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', length: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', length: 2 };
+  if (bytes[0] === 0x84 && bytes[1] === 0x31 && bytes[2] === 0x95 && bytes[3] === 0x33) {
+    return { charset: 'gb18030', length: 4 };
+  }
+  return undefined;
+}
+
+/** The encoding named by `<?xml … encoding="…"?>`, allowing whitespace before it. */
+function xmlDeclarationEncoding(prolog: string): string | undefined {
+  const match = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9._:-]+)\s*["']/.exec(prolog);
+  return match?.[1];
+}
+
+/** `<meta charset="…">` or `<meta http-equiv="Content-Type" content="…; charset=…">`. */
+function metaCharset(prolog: string): string | undefined {
+  for (const match of prolog.matchAll(/<meta\b[^>]*>/gi)) {
+    const tag = match[0];
+    const direct = /\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(tag);
+    if (direct) return direct[1];
+  }
+  return undefined;
+}
+
+/** A UTF-8 label on bytes that are not UTF-8, or a server-default Latin-1 label. */
+function httpCharsetLooksWrong(http: string, bytes: Uint8Array): boolean {
+  if (DEFAULT_HTTP_CHARSETS.has(http)) return true;
+  return http === 'utf-8' && !isUtf8(bytes);
+}
+
+/**
+ * No charset named anywhere: XML says UTF-8. Bytes that are not UTF-8 are read as GB18030,
+ * the charset of undeclared Chinese feeds in practice.
+ */
+function decodeUndeclared(bytes: Uint8Array): DecodedFeed {
+  if (isUtf8(bytes)) return finish(asBuffer(bytes).toString('utf8'), 'utf-8', 'default');
+  return finish(iconv.decode(asBuffer(bytes), 'gb18030'), 'gb18030', 'default');
+}
+
+/** The same bytes as a Buffer, without copying them (a body can be megabytes). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Drops a decoded BOM and the whitespace some servers print before `<?xml`, which XML parsers reject. */
+function finish(text: string, charset: string, charsetFrom: CharsetSource): DecodedFeed {
+  return { text: text.replace(/^[\uFEFF\s]+/, ''), charset, charsetFrom };
+}

@@ -1,0 +1,78 @@
+// Numbered schema migrations; PRAGMA user_version holds the number of the last one applied.
+// Times are UTC instants in milliseconds. Append new migrations; never edit an applied one.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    path TEXT,
+    link TEXT,
+    title TEXT NOT NULL,
+    published INTEGER NOT NULL,
+    date_guessed INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER,
+    author TEXT,
+    categories TEXT NOT NULL,
+    html TEXT NOT NULL,
+    text TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    images TEXT NOT NULL,
+    lead_image TEXT,
+    meta TEXT NOT NULL,
+    -- hash of everything published about the article: a change means a new revision
+    content_hash TEXT NOT NULL,
+    -- hash of the normalized body text: the same story under another title or date
+    body_hash TEXT NOT NULL,
+    duplicate_of TEXT REFERENCES articles(id),
+    first_seen INTEGER NOT NULL,
+    last_changed INTEGER NOT NULL,
+    -- global change counter at the last change, so outputs can be rebuilt for what changed
+    revision INTEGER NOT NULL
+  );
+  CREATE INDEX articles_published ON articles(published DESC) WHERE duplicate_of IS NULL;
+  CREATE INDEX articles_revision ON articles(revision);
+  CREATE INDEX articles_body_hash ON articles(body_hash);
+  CREATE INDEX articles_link ON articles(link) WHERE link IS NOT NULL;
+  CREATE INDEX articles_first_seen ON articles(first_seen);
+
+  -- Files of folder sources, so an unchanged folder costs a stat per file and nothing more.
+  CREATE TABLE files (
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ms INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    article_id TEXT,
+    problem TEXT,
+    deleted_at INTEGER,
+    PRIMARY KEY (source, path)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE sources (
+    key TEXT PRIMARY KEY,
+    url TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_success INTEGER,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_check INTEGER
+  );
+
+  CREATE TABLE locks (
+    kind TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,427 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { AppError, describeError } from '../errors.js';
+import type { Article, ArticleImage, ArticleMeta, SourceState } from '../model.js';
+import { shortHash } from '../util/hash.js';
+import { slugFor } from '../util/slug.js';
+import { MIGRATIONS } from './migrations.js';
+
+// The archive: SQLite through better-sqlite3, WAL, numbered migrations. The only importer of
+// better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
+// or none of it.
+
+export type NewArticle = Omit<Article, 'slug'>;
+
+/** What a folder source knew about a file at the last successful read. */
+export interface FileState {
+  size: number;
+  mtimeMs: number;
+  contentHash: string;
+  articleId?: string;
+  deleted: boolean;
+}
+
+export interface FileRecord {
+  source: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  contentHash: string;
+}
+
+export interface CollectedItem {
+  article?: NewArticle;
+  /** The folder file it came from, recorded in the same transaction as the article. */
+  file?: FileRecord;
+  /** Why the file could not be used; the file is recorded so it is not read again until it changes. */
+  problem?: string;
+}
+
+export type SaveOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate' | 'skipped';
+
+export interface SaveResult {
+  outcome: SaveOutcome;
+  id?: string;
+  /** For duplicates: the article it duplicates. */
+  duplicateOf?: string;
+}
+
+export interface LockHandle {
+  release(): void;
+}
+
+interface ArticleRow {
+  id: string;
+  slug: string;
+  source: string;
+  path: string | null;
+  link: string | null;
+  title: string;
+  published: number;
+  date_guessed: number;
+  updated: number | null;
+  author: string | null;
+  categories: string;
+  html: string;
+  text: string;
+  summary: string;
+  length: number;
+  images: string;
+  lead_image: string | null;
+  meta: string;
+  first_seen: number;
+  last_changed: number;
+  revision: number;
+}
+
+interface LockRow {
+  owner: string;
+  pid: number;
+  host: string;
+  acquired_at: number;
+}
+
+export class SqliteStore {
+  private readonly db: Database.Database;
+  readonly path: string;
+
+  private constructor(db: Database.Database, path: string) {
+    this.db = db;
+    this.path = path;
+  }
+
+  /** Opens (creating if needed) the archive at `path` and brings its schema up to date. */
+  static open(path: string): SqliteStore {
+    let db: Database.Database;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    } catch (error) {
+      throw new AppError('STORE_IO', `${path}: cannot open the archive: ${describeError(error)}`, { cause: error });
+    }
+    return new SqliteStore(db, path);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** What is known about every file of a folder source, by path. */
+  fileStates(source: string): Map<string, FileState> {
+    const rows = this.db
+      .prepare('SELECT path, size, mtime_ms, content_hash, article_id, deleted_at FROM files WHERE source = ?')
+      .all(source) as { path: string; size: number; mtime_ms: number; content_hash: string; article_id: string | null; deleted_at: number | null }[];
+    const states = new Map<string, FileState>();
+    for (const row of rows) {
+      states.set(row.path, {
+        size: row.size,
+        mtimeMs: row.mtime_ms,
+        contentHash: row.content_hash,
+        ...(row.article_id ? { articleId: row.article_id } : {}),
+        deleted: row.deleted_at !== null,
+      });
+    }
+    return states;
+  }
+
+  /** Records a file whose bytes did not change although its size or mtime did. */
+  touchFiles(files: FileRecord[]): void {
+    const update = this.db.prepare(
+      'UPDATE files SET size = ?, mtime_ms = ?, deleted_at = NULL WHERE source = ? AND path = ?',
+    );
+    this.db.transaction(() => {
+      for (const file of files) update.run(file.size, file.mtimeMs, file.source, file.path);
+    })();
+  }
+
+  /** Marks files as gone from their folder; their articles stay archived. */
+  markFilesDeleted(source: string, paths: string[], now: Date): void {
+    const update = this.db.prepare('UPDATE files SET deleted_at = ? WHERE source = ? AND path = ? AND deleted_at IS NULL');
+    this.db.transaction(() => {
+      for (const path of paths) update.run(now.getTime(), source, path);
+    })();
+  }
+
+  /**
+   * Saves a batch of collected items in one transaction: new articles are inserted, changed ones
+   * updated (same id and slug, a new revision), the same body under another id is kept as a
+   * duplicate and never published. Files are recorded with their articles, so a crash loses the
+   * whole batch or nothing, and a rerun reads exactly what was not saved.
+   */
+  saveCollected(items: CollectedItem[], now: Date): SaveResult[] {
+    return this.db.transaction(() => items.map((item) => this.saveOne(item, now)))();
+  }
+
+  private saveOne(item: CollectedItem, now: Date): SaveResult {
+    let result: SaveResult = { outcome: 'skipped' };
+    if (item.article) result = this.saveArticle(item.article, now);
+    if (item.file) {
+      this.db
+        .prepare(
+          `INSERT INTO files (source, path, size, mtime_ms, content_hash, article_id, problem, deleted_at)
+           VALUES (@source, @path, @size, @mtimeMs, @contentHash, @articleId, @problem, NULL)
+           ON CONFLICT(source, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
+             content_hash = excluded.content_hash, article_id = excluded.article_id,
+             problem = excluded.problem, deleted_at = NULL`,
+        )
+        .run({ ...item.file, articleId: result.id ?? null, problem: item.problem ?? null });
+    }
+    return result;
+  }
+
+  private saveArticle(article: NewArticle, now: Date): SaveResult {
+    const contentHash = hashArticle(article);
+    const bodyHash = hashBody(article.text);
+    const existing = this.db.prepare('SELECT content_hash, duplicate_of FROM articles WHERE id = ?').get(article.id) as
+      | { content_hash: string; duplicate_of: string | null }
+      | undefined;
+    if (existing) {
+      if (existing.content_hash === contentHash) return { outcome: 'unchanged', id: article.id };
+      const revision = this.nextRevision();
+      this.db
+        .prepare(
+          `UPDATE articles SET source = @source, path = @path, link = @link, title = @title, published = @published,
+             date_guessed = @dateGuessed, updated = @updated, author = @author, categories = @categories, html = @html,
+             text = @text, summary = @summary, length = @length, images = @images, lead_image = @leadImage, meta = @meta,
+             content_hash = @contentHash, body_hash = @bodyHash, last_changed = @now, revision = @revision
+           WHERE id = @id`,
+        )
+        // An edit without its own `updated` date is dated by when it was seen.
+        .run({ ...toRow(article), updated: (article.updated ?? now).getTime(), contentHash, bodyHash, now: now.getTime(), revision });
+      return { outcome: 'updated', id: article.id };
+    }
+
+    const original = article.text.trim()
+      ? (this.db
+          .prepare('SELECT id FROM articles WHERE body_hash = ? AND duplicate_of IS NULL ORDER BY first_seen LIMIT 1')
+          .get(bodyHash) as { id: string } | undefined)
+      : undefined;
+    const revision = this.nextRevision();
+    this.db
+      .prepare(
+        `INSERT INTO articles (id, slug, source, path, link, title, published, date_guessed, updated, author, categories,
+           html, text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
+           last_changed, revision)
+         VALUES (@id, @slug, @source, @path, @link, @title, @published, @dateGuessed, @updated, @author, @categories,
+           @html, @text, @summary, @length, @images, @leadImage, @meta, @contentHash, @bodyHash, @duplicateOf, @now,
+           @now, @revision)`,
+      )
+      .run({
+        ...toRow(article),
+        slug: this.freeSlug(article),
+        contentHash,
+        bodyHash,
+        duplicateOf: original?.id ?? null,
+        now: now.getTime(),
+        revision,
+      });
+    return original ? { outcome: 'duplicate', id: article.id, duplicateOf: original.id } : { outcome: 'new', id: article.id };
+  }
+
+  /** Slugs are fixed when an article is first archived, so its page never moves. */
+  private freeSlug(article: NewArticle): string {
+    const taken = this.db.prepare('SELECT 1 FROM articles WHERE slug = ?');
+    const slug = slugFor(article);
+    if (!taken.get(slug)) return slug;
+    return `${slug}-${shortHash(article.id, 8)}`;
+  }
+
+  private nextRevision(): number {
+    const revision = Number(this.getMeta('revision') ?? '0') + 1;
+    this.setMeta('revision', String(revision));
+    return revision;
+  }
+
+  /** The current revision: every change to an article takes the next number. */
+  revision(): number {
+    return Number(this.getMeta('revision') ?? '0');
+  }
+
+  /** Published (non-duplicate) articles, newest first. */
+  latestArticles(limit: number): Article[] {
+    const rows = this.db
+      .prepare('SELECT * FROM articles WHERE duplicate_of IS NULL ORDER BY published DESC, id LIMIT ?')
+      .all(limit) as ArticleRow[];
+    return rows.map(fromRow);
+  }
+
+  /** Published articles changed after the given revision (all of them for 0). */
+  articlesChangedSince(revision: number): Article[] {
+    const rows = this.db
+      .prepare('SELECT * FROM articles WHERE duplicate_of IS NULL AND revision > ? ORDER BY revision')
+      .all(revision) as ArticleRow[];
+    return rows.map(fromRow);
+  }
+
+  getArticle(id: string): Article | undefined {
+    const row = this.db.prepare('SELECT * FROM articles WHERE id = ?').get(id) as ArticleRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  counts(): { articles: number; duplicates: number } {
+    const row = this.db
+      .prepare('SELECT COUNT(*) FILTER (WHERE duplicate_of IS NULL) AS articles, COUNT(duplicate_of) AS duplicates FROM articles')
+      .get() as { articles: number; duplicates: number };
+    return row;
+  }
+
+  getSourceState(key: string): SourceState | undefined {
+    const row = this.db.prepare('SELECT * FROM sources WHERE key = ?').get(key) as
+      | { key: string; url: string | null; etag: string | null; last_modified: string | null; last_success: number | null; error_count: number; last_error: string | null; next_check: number | null }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      key: row.key,
+      ...(row.url ? { url: row.url } : {}),
+      ...(row.etag ? { etag: row.etag } : {}),
+      ...(row.last_modified ? { lastModified: row.last_modified } : {}),
+      ...(row.last_success !== null ? { lastSuccess: new Date(row.last_success) } : {}),
+      errorCount: row.error_count,
+      ...(row.last_error ? { lastError: row.last_error } : {}),
+      ...(row.next_check !== null ? { nextCheck: new Date(row.next_check) } : {}),
+    };
+  }
+
+  saveSourceState(state: SourceState): void {
+    this.db
+      .prepare(
+        `INSERT INTO sources (key, url, etag, last_modified, last_success, error_count, last_error, next_check)
+         VALUES (@key, @url, @etag, @lastModified, @lastSuccess, @errorCount, @lastError, @nextCheck)
+         ON CONFLICT(key) DO UPDATE SET url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,
+           last_success = excluded.last_success, error_count = excluded.error_count, last_error = excluded.last_error,
+           next_check = excluded.next_check`,
+      )
+      .run({
+        key: state.key,
+        url: state.url ?? null,
+        etag: state.etag ?? null,
+        lastModified: state.lastModified ?? null,
+        lastSuccess: state.lastSuccess?.getTime() ?? null,
+        errorCount: state.errorCount,
+        lastError: state.lastError ?? null,
+        nextCheck: state.nextCheck?.getTime() ?? null,
+      });
+  }
+
+  /**
+   * Takes the lock of a job kind, or returns undefined when a live process holds it. A lock left by
+   * a process that is gone (same host, pid not running) is taken over.
+   */
+  tryLock(kind: string, now: Date): LockHandle | undefined {
+    const owner = `${hostname()}:${process.pid}:${shortHash(`${now.getTime()}${Math.random()}`, 8)}`;
+    const acquired = this.db.transaction(() => {
+      const held = this.db.prepare('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
+      if (held && isAlive(held)) return false;
+      this.db
+        .prepare('INSERT INTO locks (kind, owner, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+        .run(kind, owner, process.pid, hostname(), now.getTime());
+      return true;
+    }).immediate();
+    if (!acquired) return undefined;
+    return {
+      release: () => {
+        if (this.db.open) this.db.prepare('DELETE FROM locks WHERE kind = ? AND owner = ?').run(kind, owner);
+      },
+    };
+  }
+
+  /** Who holds a lock, for messages. */
+  lockHolder(kind: string): { pid: number; host: string; since: Date } | undefined {
+    const held = this.db.prepare('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
+    return held ? { pid: held.pid, host: held.host, since: new Date(held.acquired_at) } : undefined;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the archive's schema (${current}) is newer than this program knows (${MIGRATIONS.length})`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
+
+function isAlive(lock: LockRow): boolean {
+  if (lock.host !== hostname()) return true; // another machine's process: cannot check, assume alive
+  if (lock.pid === process.pid) return true;
+  try {
+    process.kill(lock.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function hashArticle(article: NewArticle): string {
+  const { dateGuessed: _guessed, ...published } = article;
+  return shortHash(JSON.stringify(published), 32);
+}
+
+function hashBody(text: string): string {
+  return shortHash(text.replace(/[\s\u3000]+/gu, ''), 32);
+}
+
+function toRow(article: NewArticle) {
+  return {
+    id: article.id,
+    source: article.source,
+    path: article.path ?? null,
+    link: article.link ?? null,
+    title: article.title,
+    published: article.published.getTime(),
+    dateGuessed: article.dateGuessed ? 1 : 0,
+    updated: article.updated?.getTime() ?? null,
+    author: article.author ?? null,
+    categories: JSON.stringify(article.categories),
+    html: article.html,
+    text: article.text,
+    summary: article.summary,
+    length: article.length,
+    images: JSON.stringify(article.images),
+    leadImage: article.leadImage ? JSON.stringify(article.leadImage) : null,
+    meta: JSON.stringify(article.meta),
+  };
+}
+
+function fromRow(row: ArticleRow): Article {
+  return {
+    id: row.id,
+    slug: row.slug,
+    source: row.source,
+    ...(row.path !== null ? { path: row.path } : {}),
+    ...(row.link !== null ? { link: row.link } : {}),
+    title: row.title,
+    published: new Date(row.published),
+    dateGuessed: row.date_guessed === 1,
+    ...(row.updated !== null ? { updated: new Date(row.updated) } : {}),
+    ...(row.author !== null ? { author: row.author } : {}),
+    categories: JSON.parse(row.categories) as string[],
+    html: row.html,
+    text: row.text,
+    summary: row.summary,
+    length: row.length,
+    images: JSON.parse(row.images) as ArticleImage[],
+    ...(row.lead_image !== null ? { leadImage: JSON.parse(row.lead_image) as ArticleImage } : {}),
+    meta: JSON.parse(row.meta) as ArticleMeta,
+  };
+}

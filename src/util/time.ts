@@ -1,0 +1,95 @@
+import { DateTime } from 'luxon';
+
+// Dates as people and crawlers write them. Wall-clock forms are read in the configured zone;
+// forms that carry an offset or "GMT" keep it.
+
+const CHINESE_DATE =
+  /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?\s*秒?)?/u;
+// Optionally followed by an offset, as Jekyll writes it: `2022-05-18 16:02:55 +0800`.
+const WALL_CLOCK =
+  /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?$/i;
+/** A zone or offset written in the text; without one, a loose date is a wall-clock time. */
+const EXPLICIT_ZONE = /\b(?:GMT|UTC?|Z|[ECMP][SD]T)\b|[+-]\d{2}:?\d{2}\b/;
+
+/**
+ * Reads a date written as RFC 822/1123, ISO 8601, `YYYY-MM-DD HH:mm:ss` or Chinese
+ * (`2022年5月18日 16:02`). Returns undefined when it cannot be read.
+ */
+export function parseDate(input: unknown, zone: string): Date | undefined {
+  if (input instanceof Date) return Number.isNaN(input.getTime()) ? undefined : input;
+  if (typeof input === 'number' && Number.isFinite(input)) {
+    // Unix seconds or milliseconds.
+    return new Date(input < 1e11 ? input * 1000 : input);
+  }
+  if (typeof input !== 'string') return undefined;
+  const text = input.trim();
+  if (!text) return undefined;
+
+  const chinese = CHINESE_DATE.exec(text);
+  if (chinese) return fromParts(chinese.slice(1), zone);
+
+  const wall = WALL_CLOCK.exec(text);
+  if (wall) return fromParts(wall.slice(1, 7), offsetZone(wall[7]) ?? zone);
+
+  const iso = DateTime.fromISO(text, { zone, setZone: true });
+  if (iso.isValid) return iso.toJSDate();
+
+  const rfc = DateTime.fromRFC2822(text.replace(/\s+(UT|UTC)$/i, ' GMT'));
+  if (rfc.isValid) return rfc.toJSDate();
+
+  const http = DateTime.fromHTTP(text);
+  if (http.isValid) return http.toJSDate();
+
+  // Last resort for RFC 822 variants luxon is strict about (missing weekday, single-digit day...).
+  // Date.parse reads a time without zone in the machine's zone, so such a time is parsed as UTC
+  // and its wall clock read again in the configured zone.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
+  const zoned = EXPLICIT_ZONE.test(text);
+  const loose = Date.parse(zoned ? text : `${text} UTC`);
+  if (Number.isNaN(loose)) return undefined;
+  return zoned ? new Date(loose) : fromUtcWallClock(new Date(loose), zone);
+}
+
+/** `+0800`, `+08:00`, `Z` → a luxon zone name; undefined when there is no offset. */
+function offsetZone(offset: string | undefined): string | undefined {
+  if (!offset) return undefined;
+  if (offset.toUpperCase() === 'Z') return 'UTC';
+  const digits = offset.replace(':', '');
+  return `UTC${digits.slice(0, 3)}:${digits.slice(3)}`;
+}
+
+function fromUtcWallClock(date: Date, zone: string): Date | undefined {
+  const parts = [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ].map(String);
+  return fromParts(parts, zone);
+}
+
+function fromParts(parts: (string | undefined)[], zone: string): Date | undefined {
+  const [year, month, day, hour, minute, second] = parts.map((part) => (part === undefined ? 0 : Number(part)));
+  const date = DateTime.fromObject(
+    { year, month, day, hour, minute, second },
+    { zone },
+  );
+  return date.isValid ? date.toJSDate() : undefined;
+}
+
+/** Formats an instant in a zone with a luxon pattern (e.g. `yyyy年M月d日 HH:mm`). */
+export function formatInZone(date: Date, zone: string, pattern: string): string {
+  return DateTime.fromJSDate(date, { zone }).toFormat(pattern);
+}
+
+/** The calendar date (yyyy-MM-dd) of an instant in a zone. */
+export function dayInZone(date: Date, zone: string): string {
+  return formatInZone(date, zone, 'yyyy-MM-dd');
+}
+
+/** True when the zone is a valid IANA zone name. */
+export function isValidZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}

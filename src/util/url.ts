@@ -1,0 +1,37 @@
+/** Resolves a possibly relative or protocol-relative URL; returns undefined when it cannot be used. */
+export function resolveUrl(href: string, base?: string): string | undefined {
+  const trimmed = href.trim();
+  if (!trimmed) return undefined;
+  const withProtocol = trimmed.startsWith('//') ? `https:${trimmed}` : trimmed;
+  try {
+    return new URL(withProtocol, base).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for absolute http(s) URLs. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Joins a path onto a base URL that is treated as a folder (a missing final slash is added). */
+export function joinUrl(base: string, path: string): string {
+  const folder = base.endsWith('/') ? base : `${base}/`;
+  return new URL(path.replace(/^\/+/, ''), folder).toString();
+}
+
+/** The host of a URL, or undefined. */
+export function hostOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return new URL(value).hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,168 @@
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, PROJECT_ROOT, SHARED } from './support/cli.js';
+import { validateFeeds } from './support/validate-feeds.js';
+
+const SEEDS = join(PROJECT_ROOT, 'seeds');
+const RSSHUB = join(SHARED, 'corpus/rsshub-page');
+const BAD_POSTS = join(PROJECT_ROOT, 'test/fixtures/bad-posts');
+
+async function tempDir(name: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `zhoukan-${name}-`));
+}
+
+interface JsonFeed {
+  items: { id: string; title: string; url: string; content_html: string; summary: string }[];
+}
+
+async function readJsonFeed(output: string): Promise<JsonFeed> {
+  return JSON.parse(await readFile(join(output, 'feed.json'), 'utf8')) as JsonFeed;
+}
+
+describe('zhoukan digest', () => {
+  it('turns seeds/ into three valid feeds and five article pages', async () => {
+    const cwd = await tempDir('seeds');
+    const output = join(cwd, 'out');
+    const result = await runCli(['digest', '--source', SEEDS, '--output', output, '--data', join(cwd, 'data')], { cwd });
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/5 articles from 5 posts, 0 skipped/);
+
+    expect((await readdir(join(output, 'articles'))).sort()).toHaveLength(5);
+    const feed = await readJsonFeed(output);
+    expect(feed.items).toHaveLength(5);
+    expect(feed.items.map((item) => item.title)).toContain('工信部：将做好“1+4+1”帮扶中小企业系列工作');
+
+    const validation = await validateFeeds(output);
+    expect(validation.summary).toBe('3 passed, 0 failed');
+  });
+
+  it('cleans seeds/ and the rsshub-page corpus without boilerplate, into valid feeds', async () => {
+    const cwd = await tempDir('corpus');
+    const output = join(cwd, 'out');
+    const result = await runCli(
+      ['digest', '--source', SEEDS, '--source', RSSHUB, '--output', output, '--data', join(cwd, 'data')],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/18 articles from 18 posts, 0 skipped/);
+    expect((await validateFeeds(output)).summary).toBe('3 passed, 0 failed');
+
+    const markers = ['海量资讯、精准解读', '责任编辑', 'appendQr', 'app-kaihu-qr', '&#123;', '<style', '<!--', 'cms-style'];
+    const feed = await readJsonFeed(output);
+    expect(feed.items).toHaveLength(18);
+    const rss = await readFile(join(output, 'rss.xml'), 'utf8');
+    const atom = await readFile(join(output, 'atom.xml'), 'utf8');
+    const pages = await Promise.all(
+      (await readdir(join(output, 'articles'))).map((name) => readFile(join(output, 'articles', name), 'utf8')),
+    );
+    expect(pages).toHaveLength(18);
+    for (const marker of markers) {
+      for (const item of feed.items) {
+        expect(item.content_html, `${item.title}: ${marker}`).not.toContain(marker);
+        expect(item.summary, `${item.title}: ${marker}`).not.toContain(marker);
+      }
+      expect(rss).not.toContain(marker);
+      expect(atom).not.toContain(marker);
+      for (const page of pages) expect(page).not.toContain(marker);
+    }
+  });
+
+  it('rewrites nothing when run again with nothing changed', async () => {
+    const cwd = await tempDir('rerun');
+    const output = join(cwd, 'out');
+    const args = ['digest', '--source', SEEDS, '--output', output, '--data', join(cwd, 'data')];
+    expect((await runCli(args, { cwd })).code).toBe(0);
+    const before = await stat(join(output, 'rss.xml'));
+    const again = await runCli(args, { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/\(0 written, 10 unchanged\)/);
+    expect((await stat(join(output, 'rss.xml'))).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('keeps ids when the site moves to a new base URL', async () => {
+    const cwd = await tempDir('ids');
+    const data = join(cwd, 'data');
+    const first = join(cwd, 'first');
+    const second = join(cwd, 'second');
+    await runCli(['digest', '--source', SEEDS, '--output', first, '--data', data], { cwd });
+    await runCli(['digest', '--source', SEEDS, '--output', second, '--data', data], {
+      cwd,
+      env: { ZHOUKAN_SITE_URL: 'https://news.example.org/zhoukan/' },
+    });
+    const ids = async (dir: string) => (await readJsonFeed(dir)).items.map((item) => item.id).sort();
+    expect(await ids(second)).toEqual(await ids(first));
+    expect((await readJsonFeed(second)).items[0]?.url).toMatch(/^https:\/\/news\.example\.org\/zhoukan\/articles\//);
+  });
+
+  it('skips bad posts with one clear message each, and still writes valid feeds', async () => {
+    const cwd = await tempDir('bad');
+    const output = join(cwd, 'out');
+    const huge = join(cwd, 'huge');
+    await import('node:fs/promises').then((fs) => fs.mkdir(huge));
+    await writeFile(join(huge, 'five-megabytes.md'), `---\ntitle: 太大了\n---\n<p>${'很长的正文。'.repeat(300_000)}</p>\n`);
+    const result = await runCli(
+      ['digest', '--source', SEEDS, '--source', BAD_POSTS, '--source', huge, '--output', output, '--data', join(cwd, 'data')],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    const messages = result.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+    for (const file of ['broken-yaml.md', 'missing-title.md', 'binary.md', 'empty.md', 'invalid-xml-chars.md', 'script-payload.md', 'five-megabytes.md']) {
+      expect(messages.filter((line) => line.includes(file)), file).toHaveLength(1);
+    }
+    expect(result.stdout).toMatch(new RegExp(`${messages.length} warnings$`, 'm'));
+    expect((await validateFeeds(output)).summary).toBe('3 passed, 0 failed');
+    const feed = await readJsonFeed(output);
+    const script = feed.items.find((item) => /onerror|<script/i.test(item.content_html));
+    expect(script).toBeUndefined();
+  });
+
+  it('reads GBK and Big5 posts into readable pages and feeds', async () => {
+    const cwd = await tempDir('charsets');
+    const output = join(cwd, 'out');
+    const result = await runCli(
+      ['digest', '--source', join(PROJECT_ROOT, 'test/fixtures/posts'), '--output', output, '--data', join(cwd, 'data')],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/gbk\.md: not UTF-8; read as gb18030/);
+    expect(result.stderr).toMatch(/big5\.md: not UTF-8; read as big5/);
+    const feed = await readJsonFeed(output);
+    const gbk = feed.items.find((item) => item.title === '国务院常务会议部署稳经济一揽子措施');
+    expect(gbk?.content_html).toContain('部署稳经济一揽子措施，努力推动经济回归正常轨道');
+    const page = await readFile(gbk?.url.replace('http://127.0.0.1:8080/', `${output}/`) ?? '', 'utf8');
+    expect(page).toContain('国务院总理主持召开国务院常务会议');
+    expect(JSON.stringify(feed)).not.toContain('\ufffd');
+    expect((await validateFeeds(output)).summary).toBe('3 passed, 0 failed');
+  });
+
+  it('exits non-zero only when nothing could be read', async () => {
+    const cwd = await tempDir('nothing');
+    const empty = join(cwd, 'empty');
+    await import('node:fs/promises').then((fs) => fs.mkdir(empty));
+    await writeFile(join(empty, 'broken.md'), '---\ntitle: [unclosed\n---\n<p>正文</p>\n');
+    const result = await runCli(['digest', '--source', empty, '--output', join(cwd, 'out'), '--data', join(cwd, 'data')], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken\.md/);
+    expect(result.stderr).toMatch(/error: no article could be read/);
+  });
+
+  it('answers --help for every command, and rejects an invalid config listing each problem', async () => {
+    const cwd = await tempDir('help');
+    for (const command of ['digest', 'build']) {
+      const help = await runCli([command, '--help'], { cwd });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/--source DIR/);
+    }
+    expect((await runCli(['--help'], { cwd })).stdout).toMatch(/Commands:/);
+    expect((await runCli(['nonsense'], { cwd })).code).toBe(2);
+
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ timeZone: 'Nowhere/City', feed: { size: -1 } }));
+    const invalid = await runCli(['digest'], { cwd });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/timeZone/);
+    expect(invalid.stderr).toMatch(/feed\.size/);
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { AppError } from '../src/errors.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'zhoukan-config-'));
+}
+
+describe('loadConfig', () => {
+  it('runs without a config file, on the defaults', async () => {
+    const cwd = await tempDir();
+    const config = loadConfig({}, {}, cwd);
+    expect(config.site.url).toBe('http://127.0.0.1:8080/');
+    expect(config.timeZone).toBe('Asia/Shanghai');
+    expect(config.feed.size).toBe(50);
+    expect(config.sources).toEqual([{ name: 'seeds', path: join(cwd, 'seeds') }]);
+    expect(config.output).toBe(join(cwd, 'output'));
+    expect(config.data).toBe(join(cwd, 'data'));
+    expect(Object.isFrozen(config.site)).toBe(true);
+  });
+
+  it('layers defaults < file < environment < flags', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'zhoukan.config.json'),
+      JSON.stringify({ site: { url: 'https://file.example/news' }, feed: { size: 20 }, sources: [{ name: 'a', path: 'posts' }], output: 'public' }),
+    );
+    const fromFile = loadConfig({}, {}, cwd);
+    expect(fromFile.site.url).toBe('https://file.example/news/');
+    expect(fromFile.feed.size).toBe(20);
+    expect(fromFile.sources).toEqual([{ name: 'a', path: join(cwd, 'posts') }]);
+    expect(fromFile.output).toBe(join(cwd, 'public'));
+
+    const fromEnv = loadConfig({}, { ZHOUKAN_SITE_URL: 'https://env.example/', ZHOUKAN_FEED_SIZE: '7' }, cwd);
+    expect(fromEnv.site.url).toBe('https://env.example/');
+    expect(fromEnv.feed.size).toBe(7);
+
+    const fromFlags = loadConfig({ sources: ['x', 'y/z'], output: 'out' }, { ZHOUKAN_OUTPUT: 'env-out' }, cwd);
+    expect(fromFlags.sources.map((source) => source.name)).toEqual(['x', 'z']);
+    expect(fromFlags.output).toBe(join(cwd, 'out'));
+  });
+
+  it('lists every problem of an invalid config at once', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'zhoukan.config.json'),
+      JSON.stringify({ site: { url: 'ftp://x', colour: 'red' }, timeZone: 'Mars/Olympus', feed: { size: 0 }, sources: 'posts', extra: 1 }),
+    );
+    let error: unknown;
+    try {
+      loadConfig({}, {}, cwd);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    const message = (error as AppError).message;
+    expect((error as AppError).code).toBe('CONFIG_INVALID');
+    for (const expected of ['site.url', 'site.colour: unknown setting', 'timeZone', 'feed.size', 'sources', 'extra: unknown setting']) {
+      expect(message).toContain(expected);
+    }
+  });
+
+  it('names a config file that is not JSON, or missing when asked for', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'broken.json'), '{ "site": ');
+    expect(() => loadConfig({ configFile: 'broken.json' }, {}, cwd)).toThrow(/broken\.json: not valid JSON/);
+    expect(() => loadConfig({ configFile: 'absent.json' }, {}, cwd)).toThrow(/absent\.json: config file not found/);
+  });
+
+  it('rejects two folders with the same name, since ids are built from it', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ sources: ['a/posts', 'b/posts'] }));
+    expect(() => loadConfig({}, {}, cwd)).toThrow(/"posts" is used twice/);
+  });
+});
