@@ -1,50 +1,94 @@
 #!/usr/bin/env node
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { relative } from 'node:path';
 import { loadConfig, type Config } from './config.js';
 import { AppError, describeError } from './errors.js';
-import { runBuild, type BuildSummary } from './jobs/build.js';
+import type { BuildSummary } from './jobs/build.js';
+import type { CollectSummary } from './jobs/collect.js';
+import type { JobContext } from './jobs/context.js';
+import { runBuild } from './jobs/build.js';
+import { runCollect } from './jobs/collect.js';
+import { withJobLock } from './jobs/lock.js';
+import { runCollectAndBuild } from './jobs/pipeline.js';
+import { startScheduler } from './scheduler.js';
+import { startServer } from './server.js';
+import { SqliteStore } from './store/sqlite.js';
 import { createConsoleLog, type Log } from './util/log.js';
 
-// The command line. The only place that sets the process's exit status.
+// The command line: runs one job once, or the service. The only place that sets the exit status.
 
 const SHARED_OPTIONS = {
   config: { type: 'string' },
   source: { type: 'string', multiple: true },
+  feed: { type: 'string', multiple: true },
   output: { type: 'string' },
   data: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const SHARED_HELP = `Options:
   --config FILE   configuration file (default: ./zhoukan.config.json, optional)
-  --source DIR    a folder of posts; repeat for more; replaces the configured sources for this run
+  --source DIR    a folder of posts; repeat for more; replaces the configured folders for this run
+  --feed URL      an RSS, Atom or JSON feed; repeat for more; replaces the configured feeds for this run
   --output DIR    where feeds and pages are written (default: output/)
-  --data DIR      where the program keeps its state (default: data/)
+  --data DIR      where the archive is kept (default: data/, the archive is data/zhoukan.db)
   -q, --quiet     print only warnings, errors and the summary line
   -h, --help      show this help`;
+
+const SERVER_HELP = `
+  --host HOST     address to listen on (default: 127.0.0.1)
+  --port PORT     port to listen on (default: 8080)`;
+
+const ARCHIVE_FILE = 'zhoukan.db';
+
+interface Run {
+  config: Readonly<Config>;
+  log: Log;
+  store: SqliteStore;
+  signal: AbortSignal;
+}
 
 interface Command {
   summary: string;
   usage: string;
-  run(config: Readonly<Config>, log: Log): Promise<number>;
+  extraHelp?: string;
+  run(run: Run): Promise<number>;
 }
 
 const COMMANDS: Record<string, Command> = {
   digest: {
     summary: 'the whole job: collect the sources, then build feeds and pages',
     usage: 'zhoukan digest [options]',
-    run: (config, log) => build(config, log),
+    run: digest,
+  },
+  collect: {
+    summary: 'collect new and changed posts and feed items into the archive',
+    usage: 'zhoukan collect [options]',
+    run: collect,
   },
   build: {
-    summary: 'read the sources and write the feeds and article pages',
+    summary: 'write feeds and pages from the archive',
     usage: 'zhoukan build [options]',
-    run: (config, log) => build(config, log),
+    run: build,
+  },
+  start: {
+    summary: 'run as a service: collect on schedule, rebuild when something changed, serve output/',
+    usage: 'zhoukan start [options]',
+    extraHelp: SERVER_HELP,
+    run: start,
+  },
+  serve: {
+    summary: 'serve output/ over HTTP for feed readers and browsers',
+    usage: 'zhoukan serve [options]',
+    extraHelp: SERVER_HELP,
+    run: serve,
   },
 };
 
-const MAIN_HELP = `zhoukan — clean feeds and a weekly digest from Chinese news posts
+const MAIN_HELP = `zhoukan — clean feeds and a weekly digest from Chinese news
 
 Usage: zhoukan <command> [options]
 
@@ -55,27 +99,116 @@ ${Object.entries(COMMANDS)
 
 Run "zhoukan <command> --help" for a command's options.`;
 
-async function build(config: Readonly<Config>, log: Log): Promise<number> {
-  const summary = await runBuild({ config, log, now: new Date() });
-  process.stdout.write(`${describeBuild(summary, config, log)}\n`);
+function jobContext(run: Run): JobContext {
+  return { config: run.config, store: run.store, log: run.log, now: new Date(), fetch: globalThis.fetch, signal: run.signal };
+}
+
+async function digest(run: Run): Promise<number> {
+  const summary = await runCollectAndBuild(jobContext(run), { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
+  const parts = [describeCollect(summary.collect)];
+  if (summary.build) parts.push(describeBuild(summary.build, run.config));
+  process.stdout.write(`zhoukan: ${parts.join('; ')}; ${plural(run.log.warnings, 'warning')}\n`);
+  return exitStatus(run, summary.collect);
+}
+
+async function collect(run: Run): Promise<number> {
+  const context = jobContext(run);
+  const summary = await withJobLock('collect', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runCollect(context));
+  process.stdout.write(`zhoukan: ${describeCollect(summary)}; ${plural(run.log.warnings, 'warning')}\n`);
+  return exitStatus(run, summary);
+}
+
+async function build(run: Run): Promise<number> {
+  const context = jobContext(run);
+  const summary = await withJobLock('build', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runBuild(context));
+  process.stdout.write(`zhoukan: ${describeBuild(summary, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
+  return summary.articles === 0 ? 1 : 0;
+}
+
+async function serve(run: Run): Promise<number> {
+  const server = await startServer({ root: run.config.output, host: run.config.server.host, port: run.config.server.port, log: run.log });
+  process.stdout.write(`zhoukan: serving ${run.config.output} at ${server.url} (Ctrl-C to stop)\n`);
+  await waitForAbort(run.signal);
+  await server.close();
   return 0;
 }
 
-function describeBuild(summary: BuildSummary, config: Readonly<Config>, log: Log): string {
+async function start(run: Run): Promise<number> {
+  const { config, log } = run;
+  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log });
+  const collectAndBuild = async (alwaysBuild: boolean) => {
+    const summary = await runCollectAndBuild(jobContext(run), { lockWaitMs: 0, alwaysBuild });
+    const parts = [describeCollect(summary.collect)];
+    if (summary.build) parts.push(describeBuild(summary.build, config));
+    log.info(`${new Date().toISOString()} ${parts.join('; ')}`);
+  };
+  // Bring the output up to date at once, then keep it so.
+  await collectAndBuild(true).catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
+  const scheduler = startScheduler([{ name: 'collect', cron: config.schedule.collect, run: () => collectAndBuild(false) }], {
+    timeZone: config.timeZone,
+    log,
+  });
+  const next = scheduler.nextRuns().map(({ name, next }) => `${name} next at ${next?.toISOString() ?? 'never'}`);
+  process.stdout.write(`zhoukan: serving ${config.output} at ${server.url}; ${next.join(', ')} (${config.timeZone})\n`);
+  await waitForAbort(run.signal);
+  log.info('stopping: finishing the running job');
+  await scheduler.stop();
+  await server.close();
+  return 0;
+}
+
+/** 1 when nothing at all could be read: the archive is empty after collecting. */
+function exitStatus(run: Run, summary: CollectSummary): number {
+  if (run.signal.aborted) return 130;
+  if (run.store.counts().articles > 0) return 0;
+  const sources = [...run.config.sources.map((source) => source.path), ...run.config.feeds.map((feed) => feed.url)];
+  run.log.error(`no article could be read from ${sources.join(', ') || 'any source'} (${summary.skipped} skipped)`);
+  return 1;
+}
+
+function describeCollect(summary: CollectSummary): string {
+  return [
+    `collected ${summary.new} new`,
+    `${summary.updated} updated`,
+    `${summary.unchanged} unchanged`,
+    plural(summary.duplicates, 'duplicate'),
+    `${summary.skipped} skipped`,
+    ...(summary.deleted ? [`${summary.deleted} deleted`] : []),
+    `${plural(summary.failedSources.length, 'failed source')}`,
+  ].join(', ');
+}
+
+function describeBuild(summary: BuildSummary, config: Readonly<Config>): string {
   const nearby = relative(process.cwd(), config.output) || '.';
   const where = nearby.startsWith('..') ? config.output : nearby;
-  const skipped = summary.problems.length;
-  return [
-    `zhoukan: ${summary.articles} articles from ${summary.read} posts`,
-    `${skipped} skipped`,
-    ...(summary.duplicates ? [`${summary.duplicates} duplicates`] : []),
-    `${summary.output.feeds} feeds and ${summary.output.pages} pages in ${where}/ (${summary.output.written} written, ${summary.output.unchanged} unchanged)`,
-    plural(log.warnings, 'warning'),
-  ].join(', ');
+  return `built ${plural(summary.pages, 'page')} and 3 feeds from ${plural(summary.articles, 'article')} in ${where}/ (${summary.files.written} written, ${summary.files.unchanged} unchanged)`;
 }
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** SIGINT/SIGTERM abort the run: the job finishes the batch it is writing, then the archive is closed. */
+function abortOnSignals(log: Log): AbortController {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      log.error(`${signal} again: stopping now`);
+      process.exit(130);
+    }
+    log.info(`${signal}: finishing the current write, then stopping (again to stop now)`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return controller;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -89,27 +222,44 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`zhoukan: unknown command "${name}"\n\n${MAIN_HELP}\n`);
     return 2;
   }
+  const help = `${command.summary}\n\nUsage: ${command.usage}\n\n${SHARED_HELP}${command.extraHelp ?? ''}\n`;
   let values;
   try {
     ({ values } = parseArgs({ args: rest, options: SHARED_OPTIONS, allowPositionals: false, strict: true }));
   } catch (error) {
-    process.stderr.write(`zhoukan ${name}: ${describeError(error)}\n\nUsage: ${command.usage}\n${SHARED_HELP}\n`);
+    process.stderr.write(`zhoukan ${name}: ${describeError(error)}\n\n${help}`);
     return 2;
   }
   if (values.help) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n\n${SHARED_HELP}\n`);
+    process.stdout.write(help);
     return 0;
   }
+  if (!command.extraHelp && (values.host !== undefined || values.port !== undefined)) {
+    process.stderr.write(`zhoukan ${name}: --host and --port are for serve and start\n\n${help}`);
+    return 2;
+  }
   const log = createConsoleLog({ quiet: values.quiet });
+  let store: SqliteStore | undefined;
   try {
-    const config = loadConfig({ configFile: values.config, sources: values.source, output: values.output, data: values.data });
-    return await command.run(config, log);
+    const config = loadConfig({
+      configFile: values.config,
+      sources: values.source,
+      feeds: values.feed,
+      output: values.output,
+      data: values.data,
+      host: values.host,
+      port: values.port,
+    });
+    store = SqliteStore.open(join(config.data, ARCHIVE_FILE));
+    return await command.run({ config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError) {
       log.error(error.message);
       return 1;
     }
     throw error;
+  } finally {
+    store?.close();
   }
 }
 
@@ -120,6 +270,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`zhoukan: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(70);
+    process.exitCode = 70;
   },
 );

@@ -12,6 +12,12 @@ export interface FolderSource {
   path: string;
 }
 
+export interface FeedSource {
+  name: string;
+  /** The feed's configured URL: its key in the archive, even after a permanent redirect. */
+  url: string;
+}
+
 export interface Config {
   site: {
     /** Base URL the output is served from; always ends with a slash. */
@@ -24,6 +30,15 @@ export interface Config {
   timeZone: string;
   feed: { size: number };
   sources: FolderSource[];
+  /** Remote RSS, Atom or JSON feeds. */
+  feeds: FeedSource[];
+  /** Cron expressions, read in `timeZone`. */
+  schedule: { collect: string };
+  server: { host: string; port: number };
+  /** How long a manual run waits for a job of the same kind running in another process. */
+  lockWaitSeconds: number;
+  /** Limits on fetching one remote feed. */
+  fetch: { connectTimeoutSeconds: number; timeoutSeconds: number; maxBytes: number };
   /** Absolute path of the output folder. */
   output: string;
   /** Absolute path of the data folder (archive, identity, outbox). */
@@ -33,7 +48,10 @@ export interface Config {
 export interface ConfigOverrides {
   configFile?: string;
   sources?: string[];
+  feeds?: string[];
   output?: string;
+  host?: string;
+  port?: string;
   data?: string;
 }
 
@@ -48,6 +66,10 @@ const DEFAULTS = {
   timeZone: 'Asia/Shanghai',
   feed: { size: 50 },
   sources: ['seeds'],
+  schedule: { collect: '*/30 * * * *' },
+  server: { host: '127.0.0.1', port: 8080 },
+  fetch: { connectTimeoutSeconds: 10, timeoutSeconds: 30, maxBytes: 10 * 1024 * 1024 },
+  lockWaitSeconds: 10,
   output: 'output',
   data: 'data',
 };
@@ -57,6 +79,11 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   timeZone: null,
   feed: ['size'],
   sources: null,
+  feeds: null,
+  schedule: ['collect'],
+  server: ['host', 'port'],
+  fetch: ['connectTimeoutSeconds', 'timeoutSeconds', 'maxBytes'],
+  lockWaitSeconds: null,
   output: null,
   data: null,
   $schema: null,
@@ -97,10 +124,37 @@ export function loadConfig(
     problems.push(`feed.size: must be a whole number from 1 to 10000, got ${JSON.stringify(sizeText ?? size)}`);
   }
 
-  const sources = overrides.sources?.length
+  const sources = overrides.sources
     ? overrides.sources.map((path) => folderSource(resolve(cwd, path)))
     : readSources(fromFile.sources, fileDir, problems);
-  checkDistinctNames(sources, problems);
+  const feeds = overrides.feeds
+    ? overrides.feeds.map((url, index) => feedSource(url, `--feed[${index}]`, problems))
+    : readFeeds(fromFile.feeds, problems);
+  checkDistinctNames([...sources, ...feeds], problems);
+
+  const schedule = objectAt(fromFile, 'schedule', problems);
+  const collectCron = stringAt(schedule, 'schedule.collect', problems) ?? DEFAULTS.schedule.collect;
+  if (!isCronExpression(collectCron)) problems.push(`schedule.collect: "${collectCron}" is not a cron expression (e.g. "*/30 * * * *")`);
+
+  const server = objectAt(fromFile, 'server', problems);
+  const host = overrides.host ?? env.ZHOUKAN_HOST ?? stringAt(server, 'server.host', problems) ?? DEFAULTS.server.host;
+  const portText = overrides.port ?? env.ZHOUKAN_PORT;
+  const port = portText !== undefined ? Number(portText) : (numberAt(server, 'server.port', problems) ?? DEFAULTS.server.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`server.port: must be a port number from 0 to 65535, got ${JSON.stringify(portText ?? port)}`);
+
+  const fetchLimits = objectAt(fromFile, 'fetch', problems);
+  const limit = (key: keyof typeof DEFAULTS.fetch, max: number) => {
+    const value = numberAt(fetchLimits, `fetch.${key}`, problems) ?? DEFAULTS.fetch[key];
+    if (!(value > 0 && value <= max)) problems.push(`fetch.${key}: must be a number above 0 and at most ${max}, got ${value}`);
+    return value;
+  };
+  const lockWaitSeconds = numberAt(fromFile, 'lockWaitSeconds', problems) ?? DEFAULTS.lockWaitSeconds;
+  if (!(lockWaitSeconds >= 0 && lockWaitSeconds <= 3600)) problems.push(`lockWaitSeconds: must be from 0 to 3600, got ${lockWaitSeconds}`);
+  const fetch = {
+    connectTimeoutSeconds: limit('connectTimeoutSeconds', 300),
+    timeoutSeconds: limit('timeoutSeconds', 3600),
+    maxBytes: limit('maxBytes', 1024 * 1024 * 1024),
+  };
 
   const output = overrides.output
     ? resolve(cwd, overrides.output)
@@ -131,6 +185,11 @@ export function loadConfig(
     timeZone,
     feed: { size },
     sources,
+    feeds,
+    schedule: { collect: collectCron },
+    server: { host, port },
+    fetch,
+    lockWaitSeconds,
     output,
     data,
   });
@@ -175,12 +234,52 @@ function readSources(value: unknown, fileDir: string, problems: string[]): Folde
   return sources;
 }
 
-/** Ids are built from source names, so two folders must not share one. */
-function checkDistinctNames(sources: FolderSource[], problems: string[]): void {
+/** Ids and messages name sources, so two must not share a name. */
+function checkDistinctNames(sources: { name: string }[], problems: string[]): void {
   const names = sources.map((source) => source.name);
   for (const name of new Set(names.filter((name, i) => names.indexOf(name) !== i))) {
-    problems.push(`sources: the name "${name}" is used twice; give each folder its own "name"`);
+    problems.push(`sources: the name "${name}" is used twice; give each source its own "name"`);
   }
+}
+
+function readFeeds(value: unknown, problems: string[]): FeedSource[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push('feeds: must be a list of feed URLs ("https://…" or {"name": "…", "url": "https://…"})');
+    return [];
+  }
+  return value.flatMap((entry, index) => {
+    const where = `feeds[${index}]`;
+    if (typeof entry === 'string') return [feedSource(entry, where, problems)];
+    if (isRecord(entry) && typeof entry.url === 'string') {
+      const source = feedSource(entry.url, where, problems);
+      if (entry.name !== undefined) {
+        if (typeof entry.name === 'string' && /^[\w.-]+$/u.test(entry.name)) source.name = entry.name;
+        else problems.push(`${where}.name: use letters, digits, '.', '_' or '-'`);
+      }
+      return [source];
+    }
+    problems.push(`${where}: must be a URL or an object with "url"`);
+    return [];
+  });
+}
+
+function feedSource(url: string, where: string, problems: string[]): FeedSource {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+    const name = `${parsed.hostname}${parsed.pathname}`.replace(/[^\w.-]+/gu, '-').replace(/^-+|-+$/gu, '');
+    return { name, url: parsed.toString() };
+  } catch {
+    problems.push(`${where}: "${url}" is not an absolute http(s) URL`);
+    return { name: url, url };
+  }
+}
+
+/** Five or six space-separated cron fields (node-cron validates the details when it schedules). */
+function isCronExpression(value: string): boolean {
+  const fields = value.trim().split(/\s+/u);
+  return (fields.length === 5 || fields.length === 6) && fields.every((field) => /^[\d*/,\-a-zA-Z?LW#]+$/u.test(field));
 }
 
 function folderSource(path: string): FolderSource {

@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'STORE_IO'
   | 'OUTPUT_IO'
   | 'MAIL_SEND'
-  | 'USAGE';
+  | 'SERVER_LISTEN'
+  | 'USAGE'
+  | 'LOCKED';
 
 /** The one error type of the project. Messages start with what failed and name the file or URL. */
 export class AppError extends Error {

@@ -60,6 +60,8 @@ export interface CleanBody {
 export interface Article extends Omit<RawArticle, 'html' | 'image' | 'description' | 'baseUrl'>, CleanBody {
   /** File name (without extension) of the article's page under output/articles/. */
   slug: string;
+  /** For text written in Traditional characters: its Simplified form, for analysis only. */
+  simplifiedText?: string;
 }
 
 /** A problem with one input that was skipped or repaired; the run goes on. */

@@ -28,7 +28,7 @@ describe('zhoukan digest', () => {
     const result = await runCli(['digest', '--source', SEEDS, '--output', output, '--data', join(cwd, 'data')], { cwd });
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/5 articles from 5 posts, 0 skipped/);
+    expect(result.stdout).toMatch(/collected 5 new, 0 updated, 0 unchanged, 0 duplicates, 0 skipped, 0 failed sources; built 5 pages and 3 feeds from 5 articles/);
 
     expect((await readdir(join(output, 'articles'))).sort()).toHaveLength(5);
     const feed = await readJsonFeed(output);
@@ -47,7 +47,7 @@ describe('zhoukan digest', () => {
       { cwd },
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/18 articles from 18 posts, 0 skipped/);
+    expect(result.stdout).toMatch(/collected 18 new, .* 0 skipped, 0 failed sources; built 18 pages and 3 feeds from 18 articles/);
     expect((await validateFeeds(output)).summary).toBe('3 passed, 0 failed');
 
     const markers = ['海量资讯、精准解读', '责任编辑', 'appendQr', 'app-kaihu-qr', '&#123;', '<style', '<!--', 'cms-style'];
@@ -78,7 +78,8 @@ describe('zhoukan digest', () => {
     const before = await stat(join(output, 'rss.xml'));
     const again = await runCli(args, { cwd });
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/\(0 written, 10 unchanged\)/);
+    expect(again.stdout).toMatch(/collected 0 new, 0 updated, 5 unchanged/);
+    expect(again.stdout).toMatch(/built 0 pages and 3 feeds from 5 articles .*\(0 written, 5 unchanged\)/);
     expect((await stat(join(output, 'rss.xml'))).mtimeMs).toBe(before.mtimeMs);
   });
 
@@ -146,12 +147,12 @@ describe('zhoukan digest', () => {
     const result = await runCli(['digest', '--source', empty, '--output', join(cwd, 'out'), '--data', join(cwd, 'data')], { cwd });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken\.md/);
-    expect(result.stderr).toMatch(/error: no article could be read/);
+    expect(result.stderr).toMatch(/error: no article could be read from .*empty/);
   });
 
   it('answers --help for every command, and rejects an invalid config listing each problem', async () => {
     const cwd = await tempDir('help');
-    for (const command of ['digest', 'build']) {
+    for (const command of ['digest', 'collect', 'build', 'start', 'serve']) {
       const help = await runCli([command, '--help'], { cwd });
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/--source DIR/);

@@ -1,9 +1,15 @@
 import type { Config } from '../config.js';
+import type { SqliteStore } from '../store/sqlite.js';
 import type { Log } from '../util/log.js';
 
 /** What every job receives; nothing reads a global clock or singleton. */
 export interface JobContext {
   config: Readonly<Config>;
+  store: SqliteStore;
   log: Log;
   now: Date;
+  /** HTTP client for remote feeds (tests pass one bound to loopback servers). */
+  fetch: typeof fetch;
+  /** Aborted on SIGINT/SIGTERM: jobs finish the batch they are writing, then stop. */
+  signal?: AbortSignal;
 }

@@ -76,6 +76,56 @@ export async function readFolder(source: FolderSource, options: ReadFolderOption
   return { articles, problems };
 }
 
+/** A post file found in a folder, with what a cheap check of "has it changed?" needs. */
+export interface PostFile {
+  /** Path relative to the source folder, with forward slashes. */
+  relPath: string;
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Lists the post files under a folder with their size and mtime, in sorted path order, without
+ * reading them: enough to tell which files are new or changed since the last run.
+ */
+export async function scanFolder(
+  source: FolderSource,
+  options: Pick<ReadFolderOptions, 'log' | 'concurrency'>,
+): Promise<{ files: PostFile[]; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const relPaths = await listPostFiles(source.path, options.log, problems);
+  const stats = await mapWithLimit(relPaths, (options.concurrency ?? DEFAULT_CONCURRENCY) * 4, (relPath) =>
+    stat(join(source.path, relPath)).catch((error: unknown) => error as Error),
+  );
+  const files: PostFile[] = [];
+  relPaths.forEach((relPath, index) => {
+    const info = stats[index];
+    const absPath = join(source.path, relPath);
+    if (info instanceof Error) {
+      problems.push({ where: absPath, message: `cannot read: ${describeError(info)}` });
+      options.log.warn(`${absPath}: skipped: cannot read: ${describeError(info)}`);
+    } else if (info) {
+      files.push({ relPath, absPath, size: info.size, mtimeMs: info.mtimeMs });
+    }
+  });
+  return { files, problems };
+}
+
+/** The bytes of a post file, refused (SOURCE_READ) when larger than `maxBytes`. */
+export async function readPostBytes(file: PostFile, maxBytes = DEFAULT_MAX_BYTES): Promise<Buffer> {
+  checkSize(file.absPath, file.size, maxBytes);
+  let bytes: Buffer;
+  try {
+    bytes = await readFileBytes(file.absPath);
+  } catch (error) {
+    throw new AppError('SOURCE_READ', `${file.absPath}: cannot read: ${describeError(error)}`, { cause: error });
+  }
+  // The file may have grown since it was listed.
+  checkSize(file.absPath, bytes.length, maxBytes);
+  return bytes;
+}
+
 interface Outcome {
   article?: RawArticle;
   problem?: Problem;

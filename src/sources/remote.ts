@@ -200,6 +200,10 @@ function requestHeaders(request: FeedRequest, userAgent: string): Record<string,
   };
   if (request.etag) headers['if-none-match'] = request.etag;
   if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+  // With validators, fetch would add "Cache-Control: no-cache", and servers that honour it (the
+  // `fresh` check of Express and serve-static) then answer 200 instead of 304. max-age=0 still
+  // asks for revalidation, as a browser reload does, without forbidding the 304.
+  if (request.etag || request.lastModified) headers['cache-control'] = 'max-age=0';
   return headers;
 }
 

@@ -22,6 +22,7 @@ export const MIGRATIONS: readonly string[] = [
     categories TEXT NOT NULL,
     html TEXT NOT NULL,
     text TEXT NOT NULL,
+    simplified_text TEXT,
     summary TEXT NOT NULL,
     length INTEGER NOT NULL,
     images TEXT NOT NULL,

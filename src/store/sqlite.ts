@@ -66,6 +66,7 @@ interface ArticleRow {
   categories: string;
   html: string;
   text: string;
+  simplified_text: string | null;
   summary: string;
   length: number;
   images: string;
@@ -198,7 +199,7 @@ export class SqliteStore {
         .prepare(
           `UPDATE articles SET source = @source, path = @path, link = @link, title = @title, published = @published,
              date_guessed = @dateGuessed, updated = @updated, author = @author, categories = @categories, html = @html,
-             text = @text, summary = @summary, length = @length, images = @images, lead_image = @leadImage, meta = @meta,
+             text = @text, simplified_text = @simplifiedText, summary = @summary, length = @length, images = @images, lead_image = @leadImage, meta = @meta,
              content_hash = @contentHash, body_hash = @bodyHash, last_changed = @now, revision = @revision
            WHERE id = @id`,
         )
@@ -216,10 +217,10 @@ export class SqliteStore {
     this.db
       .prepare(
         `INSERT INTO articles (id, slug, source, path, link, title, published, date_guessed, updated, author, categories,
-           html, text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
+           html, text, simplified_text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
            last_changed, revision)
          VALUES (@id, @slug, @source, @path, @link, @title, @published, @dateGuessed, @updated, @author, @categories,
-           @html, @text, @summary, @length, @images, @leadImage, @meta, @contentHash, @bodyHash, @duplicateOf, @now,
+           @html, @text, @simplifiedText, @summary, @length, @images, @leadImage, @meta, @contentHash, @bodyHash, @duplicateOf, @now,
            @now, @revision)`,
       )
       .run({
@@ -261,12 +262,25 @@ export class SqliteStore {
     return rows.map(fromRow);
   }
 
-  /** Published articles changed after the given revision (all of them for 0). */
-  articlesChangedSince(revision: number): Article[] {
+  /**
+   * Published articles changed after the given revision (all of them for 0), oldest change first,
+   * at most `limit`: page through with the revision of the last one returned.
+   */
+  articlesChangedSince(revision: number, limit = Number.MAX_SAFE_INTEGER): (Article & { revision: number })[] {
     const rows = this.db
-      .prepare('SELECT * FROM articles WHERE duplicate_of IS NULL AND revision > ? ORDER BY revision')
-      .all(revision) as ArticleRow[];
-    return rows.map(fromRow);
+      .prepare('SELECT * FROM articles WHERE duplicate_of IS NULL AND revision > ? ORDER BY revision LIMIT ?')
+      .all(revision, limit) as ArticleRow[];
+    return rows.map((row) => ({ ...fromRow(row), revision: row.revision }));
+  }
+
+  /** The id of the article archived under this original link, if any. */
+  idForLink(link: string): string | undefined {
+    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? ORDER BY first_seen LIMIT 1').get(link) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  hasArticle(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
   }
 
   getArticle(id: string): Article | undefined {
@@ -395,6 +409,7 @@ function toRow(article: NewArticle) {
     categories: JSON.stringify(article.categories),
     html: article.html,
     text: article.text,
+    simplifiedText: article.simplifiedText ?? null,
     summary: article.summary,
     length: article.length,
     images: JSON.stringify(article.images),
@@ -418,6 +433,7 @@ function fromRow(row: ArticleRow): Article {
     categories: JSON.parse(row.categories) as string[],
     html: row.html,
     text: row.text,
+    ...(row.simplified_text !== null ? { simplifiedText: row.simplified_text } : {}),
     summary: row.summary,
     length: row.length,
     images: JSON.parse(row.images) as ArticleImage[],

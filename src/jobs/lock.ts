@@ -1,0 +1,37 @@
+import { AppError } from '../errors.js';
+import type { JobContext } from './context.js';
+
+export interface LockOptions {
+  /** How long to wait for another process's job of the same kind to finish. */
+  waitMs: number;
+  pollMs?: number;
+}
+
+/**
+ * Runs `job` holding the archive's lock for its kind: jobs of one kind never overlap on one archive,
+ * whichever process runs them. When the lock stays taken for `waitMs`, fails with a clear message.
+ */
+export async function withJobLock<T>(
+  kind: string,
+  context: Pick<JobContext, 'store' | 'now' | 'signal'>,
+  options: LockOptions,
+  job: () => Promise<T>,
+): Promise<T> {
+  const { store } = context;
+  const deadline = Date.now() + options.waitMs;
+  let lock = store.tryLock(kind, context.now);
+  while (!lock && Date.now() < deadline && !context.signal?.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+    lock = store.tryLock(kind, context.now);
+  }
+  if (!lock) {
+    const holder = store.lockHolder(kind);
+    const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since.toISOString()}` : 'another process';
+    throw new AppError('LOCKED', `another ${kind} is running on ${store.path} (${who}); try again when it has finished`);
+  }
+  try {
+    return await job();
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,41 @@
+import { runBuild, type BuildSummary } from './build.js';
+import { emptyCollectSummary, runCollect, type CollectSummary } from './collect.js';
+import type { JobContext } from './context.js';
+import { withJobLock } from './lock.js';
+import { AppError } from '../errors.js';
+
+export interface PipelineOptions {
+  /** How long to wait for a collect or build running in another process. */
+  lockWaitMs: number;
+  /** Build even when the collect changed nothing (a manual run always does). */
+  alwaysBuild: boolean;
+}
+
+export interface PipelineSummary {
+  collect: CollectSummary;
+  /** Why collecting was skipped, when it was (another process was collecting). */
+  collectSkipped?: string;
+  build?: BuildSummary;
+}
+
+/**
+ * Collect, then build. When another process holds the collect lock past the wait (a running
+ * service mid-collect), the build still runs on the archive as it is, so a manual run works
+ * beside `zhoukan start`.
+ */
+export async function runCollectAndBuild(context: JobContext, options: PipelineOptions): Promise<PipelineSummary> {
+  let collect = emptyCollectSummary();
+  let collectSkipped: string | undefined;
+  try {
+    collect = await withJobLock('collect', context, { waitMs: options.lockWaitMs }, () => runCollect(context));
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'LOCKED') throw error;
+    collectSkipped = error.message;
+    context.log.warn(`${error.message}; building from the archive as it is`);
+  }
+  if (context.signal?.aborted) return { collect, ...(collectSkipped ? { collectSkipped } : {}) };
+  const changed = collect.new + collect.updated > 0;
+  if (!changed && !options.alwaysBuild) return { collect };
+  const build = await withJobLock('build', context, { waitMs: options.lockWaitMs }, () => runBuild(context));
+  return { collect, ...(collectSkipped ? { collectSkipped } : {}), build };
+}

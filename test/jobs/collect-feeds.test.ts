@@ -1,0 +1,172 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuild } from '../../src/jobs/build.js';
+import { runCollect } from '../../src/jobs/collect.js';
+import { startServer } from '../../src/server.js';
+import { createMemoryLog } from '../../src/util/log.js';
+import { PROJECT_ROOT, SHARED } from '../support/cli.js';
+import { createTestContext, type TestContext } from '../support/context.js';
+import { startFeedServer, type FeedServer } from '../support/feed-server.js';
+import { validateFeeds } from '../support/validate-feeds.js';
+
+const FEEDS = join(SHARED, 'corpus/feeds');
+const WELL_FORMED = ['chardet-gb2312', 'rodel-reader-zh'].flatMap((dir) =>
+  readdirSync(join(FEEDS, dir)).map((name) => `${dir}/${name}`),
+);
+const MOJIBAKE = /[\u00e2-\u00ef][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]/u;
+const CJK = /[\u4e00-\u9fff]/u;
+
+let server: FeedServer;
+beforeAll(async () => {
+  server = await startFeedServer({ root: FEEDS });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function articlesOf(context: TestContext, url: string): { title: string; text: string; summary: string }[] {
+  const db = new Database(context.store.path, { readonly: true });
+  try {
+    const source = context.config.feeds.find((feed) => feed.url === url)?.name;
+    return db.prepare('SELECT title, text, summary FROM articles WHERE source = ?').all(source) as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe('collecting the real feeds corpus over HTTP', () => {
+  it('collects every well-formed feed with its Chinese text intact, then does nothing on 304', async () => {
+    const urls = WELL_FORMED.map((path) => server.url(`/${path}`));
+    const context = await createTestContext({ feeds: urls, sources: [] });
+    const first = await runCollect(context);
+    expect(first.failedSources).toEqual([]);
+    expect(first.new).toBeGreaterThan(200);
+
+    // The blog's Atom and RSS feeds carry the same posts (same links): each post is stored once.
+    const sameBlog = [server.url('/rodel-reader-zh/Atom_ruanyifeng.xml'), server.url('/rodel-reader-zh/Rss_ruanyifeng.xml')];
+    const [atomPosts, rssPosts] = sameBlog.map((url) => articlesOf(context, url).length);
+    expect((atomPosts ?? 0) + (rssPosts ?? 0)).toBeGreaterThan(0);
+    expect(Math.min(atomPosts ?? 0, rssPosts ?? 0)).toBe(0);
+
+    for (const url of urls) {
+      const state = context.store.getSourceState(url);
+      expect(state?.errorCount, url).toBe(0);
+      expect(state?.lastSuccess, url).toEqual(context.now);
+      const articles = sameBlog.includes(url) ? sameBlog.flatMap((blog) => articlesOf(context, blog)) : articlesOf(context, url);
+      expect(articles.length, url).toBeGreaterThan(0);
+      expect(articles.some((article) => CJK.test(article.title + article.text)), `${url}: no Chinese text`).toBe(true);
+      for (const article of articles) {
+        for (const text of [article.title, article.text, article.summary]) {
+          expect(text, url).not.toContain('\ufffd');
+          expect(MOJIBAKE.test(text), `${url}: mojibake in "${text.slice(0, 60)}"`).toBe(false);
+        }
+      }
+    }
+    // A GB2312 feed, checked by hand: its title comes out as Chinese.
+    const westca = articlesOf(context, server.url('/chardet-gb2312/14.blog.westca.com.xml'));
+    expect(westca.map((article) => article.title).join('\n')).toMatch(/[\u4e00-\u9fff]{4}/u);
+
+    const before = server.requests.length;
+    const second = await runCollect({ ...context, now: new Date(context.now.getTime() + 60_000) });
+    const conditional = server.requests.slice(before);
+    expect(conditional).toHaveLength(urls.length);
+    for (const request of conditional) expect(request.headers['if-none-match'], request.path).toBeTruthy();
+    expect(second).toMatchObject({ new: 0, updated: 0, notModified: urls.length, failedSources: [] });
+
+    await runBuild(context);
+    expect((await validateFeeds(context.config.output)).summary).toBe('3 passed, 0 failed');
+    context.store.close();
+  });
+
+  it('gives each malformed feed its own outcome and keeps what a lenient parse recovers', async () => {
+    const url = (name: string) => server.url(`/node-feedparser-malformed/${name}`);
+    const context = await createTestContext({
+      sources: [],
+      feeds: ['notafeed.html', 'saxerror.xml', 'illegally-nested.xml', 'iconv.xml', 'guid-dupes.xml', 'rss-with-trailing-meta.xml'].map(url),
+    });
+    const summary = await runCollect(context);
+    expect(summary.failedSources).toEqual([{ source: url('notafeed.html'), error: expect.stringMatching(/not a feed/) as unknown }]);
+    expect(context.store.getSourceState(url('notafeed.html'))).toMatchObject({ errorCount: 1, lastError: expect.stringMatching(/not a feed/) as unknown });
+    expect(context.log.lines.some((line) => line.includes('saxerror.xml') && /malformed XML at line \d+.*recovered 3 items/.test(line))).toBe(true);
+    expect(articlesOf(context, url('saxerror.xml'))).toHaveLength(3);
+    expect(articlesOf(context, url('illegally-nested.xml'))).toHaveLength(10);
+    expect(articlesOf(context, url('iconv.xml')).map((article) => article.title).join(' ')).toMatch(/[\u0400-\u04ff]/u);
+    context.store.close();
+  });
+});
+
+describe('failing sources', () => {
+  it('records each failure against its source, backs off, and lets the other sources finish', async () => {
+    const context = await createTestContext({
+      sources: [],
+      file: { fetch: { connectTimeoutSeconds: 0.3, timeoutSeconds: 1, maxBytes: 5 * 1024 * 1024 } },
+    });
+    const faults = {
+      timeout: server.url('/_fault/hang'),
+      error500: server.url('/_fault/status/500'),
+      tooMany: server.url('/_fault/status/429?retry-after=7200'),
+      loop: server.url('/_fault/loop/a'),
+      huge: server.url('/_fault/huge?bytes=52428800'),
+      reset: server.url('/_fault/reset/rodel-reader-zh/Rss_meituan.xml'),
+    };
+    const good = server.url('/rodel-reader-zh/Atom_ruanyifeng.xml');
+    const config = { ...context.config, feeds: [...Object.values(faults), good].map((url) => ({ name: new URL(url).pathname.replace(/\W+/g, '-'), url })) };
+    const summary = await runCollect({ ...context, config });
+
+    expect(summary.new).toBeGreaterThan(0);
+    expect(context.store.getSourceState(good)?.errorCount).toBe(0);
+    expect(summary.failedSources.map((failure) => failure.source).sort()).toEqual(Object.values(faults).sort());
+    const expectations: Record<keyof typeof faults, RegExp> = {
+      timeout: /no response within/,
+      error500: /HTTP 500/,
+      tooMany: /HTTP 429/,
+      loop: /redirect loop/,
+      huge: /too large/,
+      reset: /connection closed mid-body/,
+    };
+    for (const [name, url] of Object.entries(faults)) {
+      const state = context.store.getSourceState(url);
+      expect(state?.errorCount, name).toBe(1);
+      expect(state?.lastError, name).toMatch(expectations[name as keyof typeof faults]);
+      expect(state?.nextCheck?.getTime(), name).toBeGreaterThan(context.now.getTime());
+    }
+    // Retry-After (2 h) beats the first backoff step (30 min).
+    expect(context.store.getSourceState(faults.tooMany)?.nextCheck).toEqual(new Date(context.now.getTime() + 7_200_000));
+
+    // Before the backoff ends the failing sources are not fetched again.
+    const before = server.requests.length;
+    const soon = await runCollect({ ...context, config, now: new Date(context.now.getTime() + 60_000) });
+    expect(soon.backingOff).toBe(Object.keys(faults).length);
+    expect(server.requests.slice(before).map((request) => request.path)).toEqual(['/rodel-reader-zh/Atom_ruanyifeng.xml']);
+    context.store.close();
+  });
+
+  it('follows a permanent redirect and remembers the new address', async () => {
+    const context = await createTestContext({ sources: [] });
+    const moved = server.url('/_fault/redirect/301?to=/rodel-reader-zh/Rss_ruanyifeng.xml');
+    const config = { ...context.config, feeds: [{ name: 'moved', url: moved }] };
+    const summary = await runCollect({ ...context, config });
+    expect(summary.new).toBeGreaterThan(0);
+    expect(context.store.getSourceState(moved)?.url).toBe(server.url('/rodel-reader-zh/Rss_ruanyifeng.xml'));
+    const before = server.requests.length;
+    await runCollect({ ...context, config });
+    expect(server.requests.slice(before).map((request) => request.path)).toEqual(['/rodel-reader-zh/Rss_ruanyifeng.xml']);
+    context.store.close();
+  });
+});
+
+describe('conditional GET against a server that honours Cache-Control', () => {
+  it('gets 304 from our own server (serve-static) on the second run', async () => {
+    const site = await startServer({ root: join(PROJECT_ROOT, 'test/fixtures/site'), port: 0, log: createMemoryLog() });
+    try {
+      const context = await createTestContext({ sources: [], feeds: [`${site.url}rss.xml`] });
+      expect((await runCollect(context)).new).toBeGreaterThan(0);
+      expect(await runCollect(context)).toMatchObject({ new: 0, notModified: 1 });
+      context.store.close();
+    } finally {
+      await site.close();
+    }
+  });
+});
