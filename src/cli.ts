@@ -9,11 +9,14 @@ import type { JobContext } from './jobs/context.js';
 import { runBuild } from './jobs/build.js';
 import { runCollect } from './jobs/collect.js';
 import { withJobLock } from './jobs/lock.js';
+import { runDigest, type DigestOptions, type DigestRunSummary } from './jobs/digest.js';
 import { runCollectAndBuild } from './jobs/pipeline.js';
 import { startScheduler } from './scheduler.js';
 import { startServer } from './server.js';
 import { SqliteStore } from './store/sqlite.js';
+import { unsubscribeRoute } from './unsubscribe.js';
 import { createConsoleLog, type Log } from './util/log.js';
+import { parseDate } from './util/time.js';
 
 // The command line: runs one job once, or the service. The only place that sets the exit status.
 
@@ -25,9 +28,16 @@ const SHARED_OPTIONS = {
   data: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  week: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  to: { type: 'string', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+type ParsedOptions = ReturnType<typeof parseArgs<{ options: typeof SHARED_OPTIONS; strict: true; allowPositionals: false }>>['values'];
 
 const SHARED_HELP = `Options:
   --config FILE   configuration file (default: ./zhoukan.config.json, optional)
@@ -42,9 +52,28 @@ const SERVER_HELP = `
   --host HOST     address to listen on (default: 127.0.0.1)
   --port PORT     port to listen on (default: 8080)`;
 
+const DIGEST_HELP = `
+  --dry-run       write the e-mail to data/outbox/ instead of sending it; nothing counts as sent
+  --week 2022-W20 a digest of the articles published that ISO week (a preview or a backfill)
+  --since DATE    a digest of the articles published from DATE (e.g. 2022-05-16 or 2022-05-16 08:00)
+  --until DATE    ... up to DATE (exclusive)
+  --to ADDR       send to ADDR instead of the configured recipients (repeatable); a preview that
+                  leaves the articles for the next regular digest
+
+Without SMTP settings (SMTP_URL, or smtp.host in the config) the e-mail is written to data/outbox/.`;
+
+/** Options that only some commands take. */
+const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> = {
+  serve: ['host', 'port'],
+  start: ['host', 'port'],
+  digest: ['dry-run', 'week', 'since', 'until', 'to'],
+};
+const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
+
 const ARCHIVE_FILE = 'zhoukan.db';
 
 interface Run {
+  values: ParsedOptions;
   config: Readonly<Config>;
   log: Log;
   store: SqliteStore;
@@ -60,8 +89,9 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   digest: {
-    summary: 'the whole job: collect the sources, then build feeds and pages',
+    summary: 'the whole job: collect the sources, build feeds and pages, then send the weekly digest',
     usage: 'zhoukan digest [options]',
+    extraHelp: DIGEST_HELP,
     run: digest,
   },
   collect: {
@@ -75,7 +105,7 @@ const COMMANDS: Record<string, Command> = {
     run: build,
   },
   start: {
-    summary: 'run as a service: collect on schedule, rebuild when something changed, serve output/',
+    summary: 'run as a service: collect on schedule, rebuild when something changed, send the weekly digest, serve output/',
     usage: 'zhoukan start [options]',
     extraHelp: SERVER_HELP,
     run: start,
@@ -104,11 +134,69 @@ function jobContext(run: Run): JobContext {
 }
 
 async function digest(run: Run): Promise<number> {
-  const summary = await runCollectAndBuild(jobContext(run), { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
-  const parts = [describeCollect(summary.collect)];
-  if (summary.build) parts.push(describeBuild(summary.build, run.config));
-  process.stdout.write(`zhoukan: ${parts.join('; ')}; ${plural(run.log.warnings, 'warning')}\n`);
-  return exitStatus(run, summary.collect);
+  const options = digestOptions(run);
+  const pipeline = await runCollectAndBuild(jobContext(run), { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
+  const parts = [describeCollect(pipeline.collect)];
+  if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
+  process.stdout.write(`zhoukan: ${parts.join('; ')}\n`);
+  const status = exitStatus(run, pipeline.collect);
+  if (status !== 0) return status;
+
+  noteUnsubscribeLinks(run);
+  const context = jobContext(run);
+  const sent = await withJobLock('digest', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runDigest(context, options));
+  process.stdout.write(`zhoukan: ${describeDigest(sent, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
+  const undelivered = sent.failed + sent.deferred;
+  return sent.digestId && !sent.outbox && sent.delivered === 0 && undelivered > 0 ? 1 : 0;
+}
+
+function digestOptions(run: Run): DigestOptions {
+  const { values, config } = run;
+  const date = (flag: 'since' | 'until') => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    const parsed = parseDate(text, config.timeZone);
+    if (!parsed) throw new AppError('USAGE', `--${flag}: cannot read "${text}" as a date (e.g. 2022-05-16 or 2022-05-16 08:00)`);
+    return parsed;
+  };
+  const since = date('since');
+  const until = date('until');
+  return {
+    ...(values['dry-run'] ? { dryRun: true } : {}),
+    ...(values.week ? { week: values.week } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(values.to?.length ? { to: values.to } : {}),
+  };
+}
+
+/** Says once per run why an e-mail offers only the mailto unsubscribe. */
+function noteUnsubscribeLinks(run: Run): void {
+  const { config, log } = run;
+  if (!config.site.url.startsWith('https:')) {
+    log.info(`note: site.url (${config.site.url}) is not https, so the digest offers only the mailto unsubscribe; set an https site.url and ZHOUKAN_UNSUBSCRIBE_SECRET for one-click unsubscribing`);
+  } else if (!config.unsubscribeSecret) {
+    log.info('note: ZHOUKAN_UNSUBSCRIBE_SECRET is not set, so the digest offers only the mailto unsubscribe');
+  }
+}
+
+function describeDigest(summary: DigestRunSummary, config: Readonly<Config>): string {
+  const resumed = summary.resumed ? `finished ${plural(summary.resumed, 'earlier delivery', 'earlier deliveries')}; ` : '';
+  if (!summary.digestId) return `${resumed}digest: nothing new since the last digest, nothing sent`;
+  const what = `digest ${summary.digestId} (${plural(summary.articles, 'article')} in ${plural(summary.themes, 'theme')}${summary.omitted ? `, ${summary.omitted} older left out` : ''})`;
+  const web = summary.webCopy ? `; web copy ${shown(summary.webCopy)}` : '';
+  if (summary.outbox) {
+    const why = config.smtp ? '--dry-run' : 'no SMTP configured';
+    return `${resumed}${what} written to ${shown(summary.outbox)}/ (digest.html, digest.txt, digest.eml), not sent (${why})${web}`;
+  }
+  const skipped = summary.unsubscribed ? `, ${summary.unsubscribed} unsubscribed skipped` : '';
+  return `${resumed}${what} sent to ${summary.delivered}, deferred ${summary.deferred}, failed ${summary.failed}${skipped}${web}`;
+}
+
+/** A path relative to the working folder when it is inside it. */
+function shown(path: string): string {
+  const nearby = relative(process.cwd(), path) || '.';
+  return nearby.startsWith('..') ? path : nearby;
 }
 
 async function collect(run: Run): Promise<number> {
@@ -134,20 +222,31 @@ async function serve(run: Run): Promise<number> {
 }
 
 async function start(run: Run): Promise<number> {
-  const { config, log } = run;
-  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log });
+  const { config, log, store } = run;
+  const routes = { '/unsubscribe': unsubscribeRoute({ config, store, log }) };
+  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
   const collectAndBuild = async (alwaysBuild: boolean) => {
     const summary = await runCollectAndBuild(jobContext(run), { lockWaitMs: 0, alwaysBuild });
     const parts = [describeCollect(summary.collect)];
     if (summary.build) parts.push(describeBuild(summary.build, config));
     log.info(`${new Date().toISOString()} ${parts.join('; ')}`);
   };
+  const weeklyDigest = async () => {
+    await collectAndBuild(false);
+    const context = jobContext(run);
+    const summary = await withJobLock('digest', context, { waitMs: config.lockWaitSeconds * 1000 }, () => runDigest(context));
+    log.info(`${new Date().toISOString()} ${describeDigest(summary, config)}`);
+  };
   // Bring the output up to date at once, then keep it so.
   await collectAndBuild(true).catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
-  const scheduler = startScheduler([{ name: 'collect', cron: config.schedule.collect, run: () => collectAndBuild(false) }], {
-    timeZone: config.timeZone,
-    log,
-  });
+  noteUnsubscribeLinks(run);
+  const scheduler = startScheduler(
+    [
+      { name: 'collect', cron: config.schedule.collect, run: () => collectAndBuild(false) },
+      { name: 'digest', cron: config.schedule.digest, run: weeklyDigest },
+    ],
+    { timeZone: config.timeZone, log },
+  );
   const next = scheduler.nextRuns().map(({ name, next }) => `${name} next at ${next?.toISOString() ?? 'never'}`);
   process.stdout.write(`zhoukan: serving ${config.output} at ${server.url}; ${next.join(', ')} (${config.timeZone})\n`);
   await waitForAbort(run.signal);
@@ -179,13 +278,12 @@ function describeCollect(summary: CollectSummary): string {
 }
 
 function describeBuild(summary: BuildSummary, config: Readonly<Config>): string {
-  const nearby = relative(process.cwd(), config.output) || '.';
-  const where = nearby.startsWith('..') ? config.output : nearby;
+  const where = shown(config.output);
   return `built ${plural(summary.pages, 'page')} and 3 feeds from ${plural(summary.articles, 'article')} in ${where}/ (${summary.files.written} written, ${summary.files.unchanged} unchanged)`;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
@@ -234,8 +332,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help);
     return 0;
   }
-  if (!command.extraHelp && (values.host !== undefined || values.port !== undefined)) {
-    process.stderr.write(`zhoukan ${name}: --host and --port are for serve and start\n\n${help}`);
+  const allowed = new Set(COMMAND_OPTIONS[name] ?? []);
+  const misplaced = Object.keys(values).filter((key) => SPECIFIC_OPTIONS.has(key as keyof typeof SHARED_OPTIONS) && !allowed.has(key as keyof typeof SHARED_OPTIONS));
+  if (misplaced.length > 0) {
+    process.stderr.write(`zhoukan ${name}: --${misplaced.join(', --')} is not an option of ${name}\n\n${help}`);
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
@@ -251,7 +351,7 @@ async function main(argv: string[]): Promise<number> {
       port: values.port,
     });
     store = SqliteStore.open(join(config.data, ARCHIVE_FILE));
-    return await command.run({ config, log, store, signal: abortOnSignals(log).signal });
+    return await command.run({ values, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError) {
       log.error(error.message);

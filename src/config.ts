@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { AppError } from './errors.js';
+import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from './themes/taxonomy.js';
 import { isValidZone } from './util/time.js';
 
 // Configuration: defaults < zhoukan.config.json < environment (ZHOUKAN_*) < command-line flags.
@@ -33,7 +34,38 @@ export interface Config {
   /** Remote RSS, Atom or JSON feeds. */
   feeds: FeedSource[];
   /** Cron expressions, read in `timeZone`. */
-  schedule: { collect: string };
+  schedule: { collect: string; digest: string };
+  digest: {
+    recipients: string[];
+    /** The From address, e.g. "周刊 <digest@example.org>". */
+    from: string;
+    /** Where unsubscribe e-mails go (the mailto: of List-Unsubscribe). */
+    unsubscribeMailto: string;
+    /** Articles in one digest at most (the first digest takes the newest of the archive). */
+    maxArticles: number;
+    /** Entries shown per theme in the e-mail; the rest are on the web copy. */
+    entriesPerTheme: number;
+  };
+  /** Absent when no SMTP server is configured: the digest then goes to data/outbox/. */
+  smtp?: {
+    url?: string;
+    host?: string;
+    port?: number;
+    secure?: boolean;
+    user?: string;
+    /** From the environment only (SMTP_PASSWORD). */
+    password?: string;
+    requireTls?: boolean;
+    caFile?: string;
+    /** Tries per message within one run before it is left for the next run. */
+    attempts: number;
+    /** Wait before the second try; doubles after each. */
+    retryDelaySeconds: number;
+  };
+  /** Themes for the digest; undefined groups by clustering alone. */
+  taxonomy?: Taxonomy;
+  /** Secret for the per-recipient unsubscribe tokens (ZHOUKAN_UNSUBSCRIBE_SECRET); environment only. */
+  unsubscribeSecret?: string;
   server: { host: string; port: number };
   /** How long a manual run waits for a job of the same kind running in another process. */
   lockWaitSeconds: number;
@@ -66,7 +98,8 @@ const DEFAULTS = {
   timeZone: 'Asia/Shanghai',
   feed: { size: 50 },
   sources: ['seeds'],
-  schedule: { collect: '*/30 * * * *' },
+  schedule: { collect: '*/30 * * * *', digest: '0 8 * * 1' },
+  digest: { from: '周刊 <digest@localhost>', maxArticles: 100, entriesPerTheme: 6 },
   server: { host: '127.0.0.1', port: 8080 },
   fetch: { connectTimeoutSeconds: 10, timeoutSeconds: 30, maxBytes: 10 * 1024 * 1024 },
   lockWaitSeconds: 10,
@@ -80,12 +113,15 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   feed: ['size'],
   sources: null,
   feeds: null,
-  schedule: ['collect'],
+  schedule: ['collect', 'digest'],
+  digest: ['recipients', 'from', 'unsubscribeMailto', 'maxArticles', 'entriesPerTheme'],
+  smtp: ['host', 'port', 'secure', 'user', 'requireTls', 'caFile', 'attempts', 'retryDelaySeconds'],
   server: ['host', 'port'],
   fetch: ['connectTimeoutSeconds', 'timeoutSeconds', 'maxBytes'],
   lockWaitSeconds: null,
   output: null,
   data: null,
+  taxonomy: null,
   $schema: null,
 };
 
@@ -135,6 +171,11 @@ export function loadConfig(
   const schedule = objectAt(fromFile, 'schedule', problems);
   const collectCron = stringAt(schedule, 'schedule.collect', problems) ?? DEFAULTS.schedule.collect;
   if (!isCronExpression(collectCron)) problems.push(`schedule.collect: "${collectCron}" is not a cron expression (e.g. "*/30 * * * *")`);
+  const digestCron = stringAt(schedule, 'schedule.digest', problems) ?? DEFAULTS.schedule.digest;
+  if (!isCronExpression(digestCron)) problems.push(`schedule.digest: "${digestCron}" is not a cron expression (e.g. "0 8 * * 1")`);
+  const digest = readDigest(objectAt(fromFile, 'digest', problems), problems);
+  const smtp = readSmtp(objectAt(fromFile, 'smtp', problems), env, fileDir, problems);
+  const taxonomy = readTaxonomy(fromFile.taxonomy, fileDir, problems);
 
   const server = objectAt(fromFile, 'server', problems);
   const host = overrides.host ?? env.ZHOUKAN_HOST ?? stringAt(server, 'server.host', problems) ?? DEFAULTS.server.host;
@@ -186,7 +227,11 @@ export function loadConfig(
     feed: { size },
     sources,
     feeds,
-    schedule: { collect: collectCron },
+    schedule: { collect: collectCron, digest: digestCron },
+    digest,
+    ...(smtp ? { smtp } : {}),
+    ...(taxonomy ? { taxonomy } : {}),
+    ...(env.ZHOUKAN_UNSUBSCRIBE_SECRET ? { unsubscribeSecret: env.ZHOUKAN_UNSUBSCRIBE_SECRET } : {}),
     server: { host, port },
     fetch,
     lockWaitSeconds,
@@ -240,6 +285,92 @@ function checkDistinctNames(sources: { name: string }[], problems: string[]): vo
   for (const name of new Set(names.filter((name, i) => names.indexOf(name) !== i))) {
     problems.push(`sources: the name "${name}" is used twice; give each source its own "name"`);
   }
+}
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
+
+function readDigest(from: Record<string, unknown>, problems: string[]): Config['digest'] {
+  const recipients: string[] = [];
+  const listed = from.recipients ?? [];
+  if (!Array.isArray(listed)) problems.push('digest.recipients: must be a list of e-mail addresses');
+  else {
+    listed.forEach((entry, index) => {
+      if (typeof entry === 'string' && ADDRESS.test(entry.trim())) recipients.push(entry.trim());
+      else problems.push(`digest.recipients[${index}]: ${JSON.stringify(entry)} is not an e-mail address`);
+    });
+  }
+  const sender = stringAt(from, 'digest.from', problems) ?? DEFAULTS.digest.from;
+  const senderAddress = /<([^>]+)>\s*$/u.exec(sender)?.[1] ?? sender;
+  if (!ADDRESS.test(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
+  const unsubscribeMailto = stringAt(from, 'digest.unsubscribeMailto', problems) ?? senderAddress;
+  if (!ADDRESS.test(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
+  const whole = (key: 'maxArticles' | 'entriesPerTheme', max: number) => {
+    const value = numberAt(from, `digest.${key}`, problems) ?? DEFAULTS.digest[key];
+    if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);
+    return value;
+  };
+  return { recipients, from: sender, unsubscribeMailto, maxArticles: whole('maxArticles', 1000), entriesPerTheme: whole('entriesPerTheme', 50) };
+}
+
+function readSmtp(
+  from: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  fileDir: string,
+  problems: string[],
+): Config['smtp'] | undefined {
+  const url = env.SMTP_URL?.trim() || undefined;
+  if (url && !/^smtps?:\/\//u.test(url)) problems.push('SMTP_URL: must start with smtp:// or smtps://');
+  const host = stringAt(from, 'smtp.host', problems);
+  if (!url && !host) return undefined;
+  const port = numberAt(from, 'smtp.port', problems);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) problems.push(`smtp.port: must be a port number, got ${port}`);
+  const flag = (key: 'secure' | 'requireTls') => {
+    const value = from[key];
+    if (value === undefined || typeof value === 'boolean') return value;
+    problems.push(`smtp.${key}: must be true or false`);
+    return undefined;
+  };
+  const caFile = stringAt(from, 'smtp.caFile', problems);
+  const attempts = numberAt(from, 'smtp.attempts', problems) ?? 4;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`smtp.attempts: must be a whole number from 1 to 10, got ${attempts}`);
+  const retryDelaySeconds = numberAt(from, 'smtp.retryDelaySeconds', problems) ?? 2;
+  if (!(retryDelaySeconds >= 0 && retryDelaySeconds <= 600)) problems.push(`smtp.retryDelaySeconds: must be from 0 to 600, got ${retryDelaySeconds}`);
+  const settings = {
+    attempts,
+    retryDelaySeconds,
+    url,
+    host,
+    port,
+    secure: flag('secure'),
+    user: stringAt(from, 'smtp.user', problems),
+    password: env.SMTP_PASSWORD || undefined,
+    requireTls: flag('requireTls'),
+    caFile: caFile ? resolve(fileDir, caFile) : undefined,
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Config['smtp'];
+}
+
+/**
+ * The digest's themes: the default taxonomy, one given inline or in a JSON file, or `false` for
+ * clustering alone.
+ */
+function readTaxonomy(value: unknown, fileDir: string, problems: string[]): Taxonomy | undefined {
+  if (value === undefined) return DEFAULT_TAXONOMY;
+  if (value === false) return undefined;
+  let data = value;
+  let where = 'taxonomy';
+  if (typeof value === 'string') {
+    where = resolve(fileDir, value);
+    try {
+      data = JSON.parse(readFileSync(where, 'utf8'));
+    } catch (error) {
+      problems.push(`taxonomy: cannot read ${where}: ${(error as Error).message}`);
+      return DEFAULT_TAXONOMY;
+    }
+  }
+  const { taxonomy, problems: found } = validateTaxonomy(data);
+  problems.push(...found.map((problem) => `${where}: ${problem}`));
+  return taxonomy ?? DEFAULT_TAXONOMY;
 }
 
 function readFeeds(value: unknown, problems: string[]): FeedSource[] {
@@ -309,7 +440,9 @@ function checkUnknownKeys(fromFile: Record<string, unknown>, problems: string[])
     const nested = KNOWN_KEYS[key];
     if (nested && isRecord(value)) {
       for (const inner of Object.keys(value)) {
-        if (!nested.includes(inner)) problems.push(`${key}.${inner}: unknown setting`);
+        if (!nested.includes(inner)) {
+          problems.push(key === 'smtp' && inner === 'password' ? 'smtp.password: set it in the environment (SMTP_PASSWORD), never in the file' : `${key}.${inner}: unknown setting`);
+        }
       }
     }
   }

@@ -85,3 +85,68 @@ export interface SourceState {
   /** Not to be fetched again before this (backoff after failures). */
   nextCheck?: Date;
 }
+
+/** What theme grouping needs of an article. */
+export interface ThemeInput {
+  id: string;
+  title: string;
+  /** Body text for analysis (the Simplified form for Traditional sources). */
+  text: string;
+  published: Date;
+}
+
+/** A theme of a digest: a taxonomy theme, a cluster of articles named by its keywords, or 其他要闻. */
+export interface Theme {
+  name: string;
+  kind: 'taxonomy' | 'cluster' | 'other';
+  /** The words that define it (taxonomy keywords matched, or a cluster's top terms). */
+  keywords: string[];
+  /** Best first. */
+  entries: ThemeEntry[];
+}
+
+export interface ThemeEntry {
+  /** The article shown. */
+  id: string;
+  /** How well it fits its theme, 0..1. */
+  score: number;
+  /** Near-duplicates of it (the same story from other outlets), folded into this entry. */
+  similar: string[];
+}
+
+/** A digest as sent: what the email and its web copy show. */
+export interface Digest {
+  /** Stable id, also the web copy's file name: `2022-W20`, or `2022-W20-2` for a second one that week. */
+  id: string;
+  /** The window of first-collection (or, for --week/--since, publication) times it covers. */
+  periodStart: Date;
+  periodEnd: Date;
+  createdAt: Date;
+  themes: DigestTheme[];
+  /** Articles in the digest, similar reports folded in. */
+  total: number;
+  /** Articles left out by the cap on a first digest ("and N more"), 0 otherwise. */
+  omitted: number;
+}
+
+export interface DigestTheme {
+  name: string;
+  /** As in Theme; 'other' (其他要闻) is never named in the subject while another theme exists. */
+  kind?: Theme['kind'];
+  /** Entries in the theme, of which the first few are shown in the email (all on the web copy). */
+  entries: DigestEntry[];
+}
+
+export interface DigestEntry {
+  id: string;
+  title: string;
+  /** Where the title links: the original article, else its page on the site. */
+  url: string;
+  /** The outlet (来源) or source name. */
+  source: string;
+  published: Date;
+  summary: string;
+  thumbnail?: string;
+  /** Near-duplicates folded into this entry (另有N篇相似报道). */
+  similarCount: number;
+}

@@ -94,6 +94,30 @@ function subscribeLinks(prefix: string): string {
   return `${zh.subscribe}：<a href="${prefix}${FEED_FILES.rss}">${zh.feeds.rss}</a> · <a href="${prefix}${FEED_FILES.atom}">${zh.feeds.atom}</a> · <a href="${prefix}${FEED_FILES.json}">${zh.feeds.json}</a>`;
 }
 
+/** A short page with a message (and an optional form), e.g. for unsubscribing. Served from the site root. */
+export function renderNoticePage(title: string, body: string, site: { url: string; title: string }, form = ''): string {
+  return `<!doctype html>
+<html lang="${zh.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} · ${escapeHtml(site.title)}</title>
+<link rel="stylesheet" href="${escapeHtml(joinUrl(site.url, STYLESHEET_FILE))}">
+</head>
+<body>
+<header class="site"><a href="${escapeHtml(site.url)}">${escapeHtml(site.title)}</a></header>
+<main class="notice">
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(body)}</p>
+${form}
+</main>
+</body>
+</html>
+`;
+}
+
 /** Absolute URL of the stylesheet, for callers that need it. */
 export function stylesheetUrl(site: Pick<PageSite, 'url'>): string {
   return joinUrl(site.url, STYLESHEET_FILE);
@@ -161,6 +185,8 @@ ol.articles { list-style: none; padding: 0; margin: 1rem 0; }
 ol.articles li { padding: 1rem 0; border-bottom: 1px solid var(--rule); }
 ol.articles li > a { font-size: 1.125rem; font-weight: 600; color: var(--text); text-decoration: none; }
 ol.articles .summary { margin: 0.25rem 0 0; }
+main.notice { padding: 2rem 0; }
+main.notice button { font: inherit; padding: 0.5em 1.5em; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
 `;
 
 /** `index.html`: the latest articles, newest first, with links to the feeds. */

@@ -36,13 +36,16 @@ export const MIGRATIONS: readonly string[] = [
     first_seen INTEGER NOT NULL,
     last_changed INTEGER NOT NULL,
     -- global change counter at the last change, so outputs can be rebuilt for what changed
-    revision INTEGER NOT NULL
+    revision INTEGER NOT NULL,
+    -- the counter when first archived: digests take what arrived after the previous one
+    first_revision INTEGER NOT NULL
   );
   CREATE INDEX articles_published ON articles(published DESC) WHERE duplicate_of IS NULL;
   CREATE INDEX articles_revision ON articles(revision);
   CREATE INDEX articles_body_hash ON articles(body_hash);
   CREATE INDEX articles_link ON articles(link) WHERE link IS NOT NULL;
   CREATE INDEX articles_first_seen ON articles(first_seen);
+  CREATE INDEX articles_first_revision ON articles(first_revision);
 
   -- Files of folder sources, so an unchanged folder costs a stat per file and nothing more.
   CREATE TABLE files (
@@ -74,6 +77,48 @@ export const MIGRATIONS: readonly string[] = [
     pid INTEGER NOT NULL,
     host TEXT NOT NULL,
     acquired_at INTEGER NOT NULL
+  );
+  `,
+  `
+  -- Digests and their deliveries. A digest is 'sending' until one recipient accepted it, then 'sent';
+  -- 'regular' digests take what arrived since the previous regular one, 'window' ones (--week,
+  -- --since, --until) what was published in a window; 'preview' ones (--to) hold nothing.
+  CREATE TABLE digests (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('regular', 'window', 'preview')),
+    status TEXT NOT NULL CHECK (status IN ('sending', 'sent')),
+    period_start INTEGER NOT NULL,
+    period_end INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- the archive's revision when the articles were chosen
+    through_revision INTEGER NOT NULL,
+    -- the Digest as rendered, so a retry sends exactly the same message
+    content TEXT NOT NULL
+  );
+
+  CREATE TABLE digest_articles (
+    digest_id TEXT NOT NULL REFERENCES digests(id),
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (digest_id, article_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX digest_articles_article ON digest_articles(article_id);
+
+  -- One row per digest and recipient, written before the message is handed to SMTP and after.
+  CREATE TABLE deliveries (
+    digest_id TEXT NOT NULL REFERENCES digests(id),
+    recipient TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'deferred', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (digest_id, recipient)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE unsubscribes (
+    recipient TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    via TEXT NOT NULL
   );
   `,
 ];

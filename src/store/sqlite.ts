@@ -3,16 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AppError, describeError } from '../errors.js';
-import type { Article, ArticleImage, ArticleMeta, SourceState } from '../model.js';
+import type { Article, SourceState } from '../model.js';
 import { shortHash } from '../util/hash.js';
 import { slugFor } from '../util/slug.js';
+import { DigestRecords } from './digests.js';
 import { MIGRATIONS } from './migrations.js';
+import { fromRow, toRow, type ArticleRow } from './rows.js';
 
 // The archive: SQLite through better-sqlite3, WAL, numbered migrations. The only importer of
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
 // or none of it.
 
-export type NewArticle = Omit<Article, 'slug'>;
+export type { NewArticle } from './rows.js';
+import type { NewArticle } from './rows.js';
 
 /** What a folder source knew about a file at the last successful read. */
 export interface FileState {
@@ -52,31 +55,6 @@ export interface LockHandle {
   release(): void;
 }
 
-interface ArticleRow {
-  id: string;
-  slug: string;
-  source: string;
-  path: string | null;
-  link: string | null;
-  title: string;
-  published: number;
-  date_guessed: number;
-  updated: number | null;
-  author: string | null;
-  categories: string;
-  html: string;
-  text: string;
-  simplified_text: string | null;
-  summary: string;
-  length: number;
-  images: string;
-  lead_image: string | null;
-  meta: string;
-  first_seen: number;
-  last_changed: number;
-  revision: number;
-}
-
 interface LockRow {
   owner: string;
   pid: number;
@@ -87,10 +65,13 @@ interface LockRow {
 export class SqliteStore {
   private readonly db: Database.Database;
   readonly path: string;
+  /** Digests, deliveries and unsubscribes. */
+  readonly digests: DigestRecords;
 
   private constructor(db: Database.Database, path: string) {
     this.db = db;
     this.path = path;
+    this.digests = new DigestRecords(db);
   }
 
   /** Opens (creating if needed) the archive at `path` and brings its schema up to date. */
@@ -218,10 +199,10 @@ export class SqliteStore {
       .prepare(
         `INSERT INTO articles (id, slug, source, path, link, title, published, date_guessed, updated, author, categories,
            html, text, simplified_text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
-           last_changed, revision)
+           last_changed, revision, first_revision)
          VALUES (@id, @slug, @source, @path, @link, @title, @published, @dateGuessed, @updated, @author, @categories,
            @html, @text, @simplifiedText, @summary, @length, @images, @leadImage, @meta, @contentHash, @bodyHash, @duplicateOf, @now,
-           @now, @revision)`,
+           @now, @revision, @revision)`,
       )
       .run({
         ...toRow(article),
@@ -393,51 +374,4 @@ function hashArticle(article: NewArticle): string {
 
 function hashBody(text: string): string {
   return shortHash(text.replace(/[\s\u3000]+/gu, ''), 32);
-}
-
-function toRow(article: NewArticle) {
-  return {
-    id: article.id,
-    source: article.source,
-    path: article.path ?? null,
-    link: article.link ?? null,
-    title: article.title,
-    published: article.published.getTime(),
-    dateGuessed: article.dateGuessed ? 1 : 0,
-    updated: article.updated?.getTime() ?? null,
-    author: article.author ?? null,
-    categories: JSON.stringify(article.categories),
-    html: article.html,
-    text: article.text,
-    simplifiedText: article.simplifiedText ?? null,
-    summary: article.summary,
-    length: article.length,
-    images: JSON.stringify(article.images),
-    leadImage: article.leadImage ? JSON.stringify(article.leadImage) : null,
-    meta: JSON.stringify(article.meta),
-  };
-}
-
-function fromRow(row: ArticleRow): Article {
-  return {
-    id: row.id,
-    slug: row.slug,
-    source: row.source,
-    ...(row.path !== null ? { path: row.path } : {}),
-    ...(row.link !== null ? { link: row.link } : {}),
-    title: row.title,
-    published: new Date(row.published),
-    dateGuessed: row.date_guessed === 1,
-    ...(row.updated !== null ? { updated: new Date(row.updated) } : {}),
-    ...(row.author !== null ? { author: row.author } : {}),
-    categories: JSON.parse(row.categories) as string[],
-    html: row.html,
-    text: row.text,
-    ...(row.simplified_text !== null ? { simplifiedText: row.simplified_text } : {}),
-    summary: row.summary,
-    length: row.length,
-    images: JSON.parse(row.images) as ArticleImage[],
-    ...(row.lead_image !== null ? { leadImage: JSON.parse(row.lead_image) as ArticleImage } : {}),
-    meta: JSON.parse(row.meta) as ArticleMeta,
-  };
 }

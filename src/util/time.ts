@@ -93,3 +93,17 @@ export function dayInZone(date: Date, zone: string): string {
 export function isValidZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
 }
+
+/** The ISO week of an instant in a zone, as `2022-W20`. */
+export function isoWeekId(date: Date, zone: string): string {
+  return DateTime.fromJSDate(date, { zone }).toFormat("kkkk-'W'WW");
+}
+
+/** The instants where an ISO week (`2022-W20`) starts and ends in a zone: [start, end). */
+export function isoWeekRange(week: string, zone: string): { start: Date; end: Date } | undefined {
+  const match = /^(\d{4})-W(\d{2})$/.exec(week.trim());
+  if (!match) return undefined;
+  const start = DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone }).startOf('day');
+  if (!start.isValid || start.weekNumber !== Number(match[2])) return undefined;
+  return { start: start.toJSDate(), end: start.plus({ weeks: 1 }).toJSDate() };
+}

@@ -45,7 +45,7 @@ describe('SqliteStore', () => {
     store.close();
     const raw = new Database(store.path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
     raw.close();
     const again = SqliteStore.open(store.path);
     stores.push(again);

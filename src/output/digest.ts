@@ -1,0 +1,187 @@
+import type { Digest, DigestEntry } from '../model.js';
+import { truncateText } from '../util/text.js';
+import { formatInZone } from '../util/time.js';
+import { isHttpUrl, resolveUrl } from '../util/url.js';
+import { renderEmailHtml } from './digest-email.js';
+import { renderPageHtml } from './digest-page.js';
+import { renderEmailText } from './digest-text.js';
+import { zhDigest } from './zh.js';
+
+// The weekly digest as an e-mail (HTML + plain text) and as its public web copy. This file turns
+// a Digest into a view (formatted dates, absolute URLs, anchors) and decides what the e-mail
+// shows; the three renderers only lay the view out.
+
+export interface DigestRenderOptions {
+  site: { url: string /* base URL, ends with / */; title: string };
+  timeZone: string;
+  /** URL of the web copy, output/digests/<id>.html under site.url. */
+  webCopyUrl: string;
+  /** Per recipient; omitted in the web copy. https one-click URL only when site.url is https. */
+  unsubscribe?: { url?: string; mailto: string };
+  /** Entries shown per theme in the email before "查看全部N篇" links to the web copy. Default 6. */
+  entriesPerTheme?: number;
+}
+
+export const DEFAULT_ENTRIES_PER_THEME = 6;
+
+/**
+ * Decoded bytes the e-mail's HTML may take. mail.ts sends it base64-encoded (4/3, plus CRLF every
+ * 76 characters), so 72 KB stays under Gmail's 102 KB clip with room to spare.
+ */
+export const EMAIL_HTML_MAX_BYTES = 72 * 1024;
+
+/** Summaries are a sentence or two; a longer one is cut in the e-mail (the web copy has it whole). */
+const EMAIL_SUMMARY_MAX_CHARS = 160;
+
+/** What the renderers show; every string is plain text (they escape it), every URL absolute. */
+export interface DigestView {
+  site: { url: string; title: string };
+  /** 2022年第20周 */
+  week: string;
+  /** 2022年5月16日—5月22日 */
+  period: string;
+  total: number;
+  omitted: number;
+  themes: ThemeView[];
+  webCopyUrl: string;
+}
+
+export interface ThemeView {
+  name: string;
+  /** Fragment id on the web copy, `theme-1`… */
+  anchor: string;
+  /** Entries in the theme, of which `entries` may be the first few. */
+  count: number;
+  entries: EntryView[];
+}
+
+export interface EntryView {
+  title: string;
+  /** Absent when the entry's URL is not http(s): the title is then shown without a link. */
+  url?: string;
+  source: string;
+  /** 5月18日 */
+  date: string;
+  published: Date;
+  summary: string;
+  thumbnail?: string;
+  similarCount: number;
+}
+
+/** 【周刊】2022年第20周 · 中小企业与民营经济等 12 篇: the biggest theme named, 其他要闻 only when alone. */
+export function digestSubject(digest: Digest, timeZone: string): string {
+  const named = digest.themes.filter((theme) => theme.kind !== 'other');
+  const biggest = [...(named.length > 0 ? named : digest.themes)].sort((a, b) => b.entries.length - a.entries.length)[0];
+  return zhDigest.subject(formatInZone(lastInstant(digest), timeZone, zhDigest.week), biggest?.name, digest.themes.length, digest.total);
+}
+
+export function renderDigestEmail(
+  digest: Digest,
+  options: DigestRenderOptions,
+): { subject: string; html: string; text: string } {
+  const view = withShortSummaries(viewOf(digest, options), EMAIL_SUMMARY_MAX_CHARS);
+  const perTheme = Math.max(0, options.entriesPerTheme ?? DEFAULT_ENTRIES_PER_THEME);
+  const subject = digestSubject(digest, options.timeZone);
+  const render = (cap: number) => {
+    const shown = limitEntries(view, perTheme, cap);
+    return { shown, html: renderEmailHtml(shown, { subject, unsubscribe: options.unsubscribe }) };
+  };
+
+  // Cap the total shown until the HTML fits; a few rounds at most, as each scales by the overshoot.
+  let cap = Number.POSITIVE_INFINITY;
+  let result = render(cap);
+  for (;;) {
+    const size = Buffer.byteLength(result.html);
+    const shownCount = countEntries(result.shown);
+    if (size <= EMAIL_HTML_MAX_BYTES || shownCount === 0) break;
+    cap = Math.min(shownCount - 1, Math.floor((shownCount * EMAIL_HTML_MAX_BYTES * 0.95) / size));
+    result = render(cap);
+  }
+  const text = renderEmailText(result.shown, { unsubscribe: options.unsubscribe });
+  return { subject, html: result.html, text };
+}
+
+export function renderDigestPage(digest: Digest, options: Omit<DigestRenderOptions, 'unsubscribe'>): string {
+  return renderPageHtml(viewOf(digest, options), { title: digestSubject(digest, options.timeZone) });
+}
+
+function viewOf(digest: Digest, options: Pick<DigestRenderOptions, 'site' | 'timeZone' | 'webCopyUrl'>): DigestView {
+  const entryView = (entry: DigestEntry): EntryView => ({
+    title: entry.title,
+    url: absoluteHttpUrl(entry.url, options.site.url),
+    source: entry.source,
+    date: formatInZone(entry.published, options.timeZone, zhDigest.entryDate),
+    published: entry.published,
+    summary: entry.summary,
+    thumbnail: entry.thumbnail ? absoluteHttpUrl(entry.thumbnail, options.site.url) : undefined,
+    similarCount: entry.similarCount,
+  });
+  return {
+    site: options.site,
+    week: formatInZone(lastInstant(digest), options.timeZone, zhDigest.week),
+    period: formatPeriod(digest.periodStart, lastInstant(digest), options.timeZone),
+    total: digest.total,
+    omitted: digest.omitted,
+    themes: digest.themes.map((theme, index) => ({
+      name: theme.name,
+      anchor: `theme-${index + 1}`,
+      count: theme.entries.length,
+      entries: theme.entries.map(entryView),
+    })),
+    webCopyUrl: options.webCopyUrl,
+  };
+}
+
+/**
+ * periodEnd may be exclusive (next Monday 00:00) or inclusive (Sunday 23:59:59); the instant
+ * before it falls on the last day covered either way.
+ */
+function lastInstant(digest: Digest): Date {
+  return new Date(Math.max(digest.periodStart.getTime(), digest.periodEnd.getTime() - 1));
+}
+
+function formatPeriod(start: Date, end: Date, timeZone: string): string {
+  const first = formatInZone(start, timeZone, zhDigest.day);
+  const last = formatInZone(end, timeZone, zhDigest.day);
+  if (first === last) return first;
+  const sameYear = formatInZone(start, timeZone, 'yyyy') === formatInZone(end, timeZone, 'yyyy');
+  return `${first}${zhDigest.periodSeparator}${sameYear ? formatInZone(end, timeZone, zhDigest.dayInYear) : last}`;
+}
+
+function absoluteHttpUrl(url: string, base: string): string | undefined {
+  const resolved = resolveUrl(url, base);
+  return resolved && isHttpUrl(resolved) ? resolved : undefined;
+}
+
+/**
+ * The first `perTheme` entries of each theme, at most `cap` in all. The cap is shared out by
+ * rank (every theme's first entry before any theme's second), so no theme goes empty early.
+ */
+function limitEntries(view: DigestView, perTheme: number, cap: number): DigestView {
+  const shown = view.themes.map(() => 0);
+  let left = cap;
+  for (let rank = 0; rank < perTheme && left > 0; rank += 1) {
+    view.themes.forEach((theme, index) => {
+      if (left > 0 && rank < theme.entries.length) {
+        shown[index] = rank + 1;
+        left -= 1;
+      }
+    });
+    if (view.themes.every((theme) => theme.entries.length <= rank)) break;
+  }
+  return { ...view, themes: view.themes.map((theme, index) => ({ ...theme, entries: theme.entries.slice(0, shown[index]) })) };
+}
+
+function withShortSummaries(view: DigestView, max: number): DigestView {
+  return {
+    ...view,
+    themes: view.themes.map((theme) => ({
+      ...theme,
+      entries: theme.entries.map((entry) => ({ ...entry, summary: truncateText(entry.summary, max) })),
+    })),
+  };
+}
+
+function countEntries(view: DigestView): number {
+  return view.themes.reduce((sum, theme) => sum + theme.entries.length, 0);
+}

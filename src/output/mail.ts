@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
+import { AppError, describeError } from '../errors.js';
+import { shortHash } from '../util/hash.js';
+
+// Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
+// only importer of nodemailer. Sending never throws: it says whether a message was sent, may be
+// sent on a later try (temporary), or never will be as things stand (permanent).
+
+export interface SmtpSettings {
+  /** SMTP_URL, e.g. smtp://user:pass@host:587 or smtps://host:465. The fields below override its parts. */
+  url?: string;
+  host?: string;
+  port?: number;
+  /** Implicit TLS (smtps, port 465). */
+  secure?: boolean;
+  user?: string;
+  /** From the environment only: the caller passes it. Never logged. */
+  password?: string;
+  /** STARTTLS required; default true unless the host is loopback. */
+  requireTls?: boolean;
+  /** PEM file of the CA (or the self-signed certificate) to trust for the server. */
+  caFile?: string;
+  /** Connect, greeting and socket-idle timeout. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface DigestMessage {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Stable per digest and recipient, see digestMessageId. */
+  messageId: string;
+  date: Date;
+  unsubscribe: { url?: string; mailto: string };
+}
+
+export type SendOutcome =
+  | { status: 'sent'; response: string }
+  | { status: 'temporary'; error: string; code?: number }
+  | { status: 'permanent'; error: string; code?: number };
+
+export interface Mailer {
+  send(message: DigestMessage): Promise<SendOutcome>;
+  close(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Builds messages only (no network): nodemailer's stream transport, which also writes the List-* headers. */
+const composer = nodemailer.createTransport({
+  streamTransport: true,
+  buffer: true,
+  newline: 'windows',
+  disableFileAccess: true,
+  disableUrlAccess: true,
+});
+
+/**
+ * The complete message: multipart/alternative with text/plain first, both UTF-8; 7-bit headers;
+ * one List-Unsubscribe header naming the https URL (when given) and the mailto, and
+ * List-Unsubscribe-Post only with an https URL (RFC 8058 one-click).
+ */
+export async function composeMessage(message: DigestMessage): Promise<Buffer> {
+  const { url, mailto } = message.unsubscribe;
+  const oneClick = url !== undefined && url.startsWith('https:');
+  const unsubscribe = [...(oneClick ? [url] : []), mailtoUrl(mailto)];
+  const info = await composer.sendMail({
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    date: message.date,
+    messageId: message.messageId,
+    text: message.text,
+    // base64 keeps the size predictable (4/3): quoted-printable triples every CJK byte
+    html: { content: message.html, contentTransferEncoding: 'base64' },
+    // nested: one header listing both URIs (a flat list would write one header per URI)
+    list: { unsubscribe: [unsubscribe] },
+    headers: oneClick ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
+  });
+  if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer returned a stream where a buffer was asked for');
+  return info.message;
+}
+
+/** `<digest-2022-W20.<hash of recipient>@<domain of From>>`: the same for a resend, so no client shows it twice. */
+export function digestMessageId(digestId: string, recipient: string, from: string): string {
+  const domain = addressOf(from).split('@')[1] || 'localhost';
+  return `<digest-${digestId.replace(/[^\w.-]/g, '-')}.${shortHash(recipient.trim().toLowerCase(), 16)}@${domain}>`;
+}
+
+/** A mailer that sends each message on its own connection, to its one recipient. */
+export function createMailer(settings: SmtpSettings): Mailer {
+  const target = resolveSettings(settings);
+  const transport = nodemailer.createTransport(target.options);
+  return {
+    async send(message) {
+      let raw: Buffer;
+      try {
+        raw = await composeMessage(message);
+      } catch (error) {
+        return { status: 'permanent', error: `composing the message to ${message.to} failed: ${describeError(error)}` };
+      }
+      try {
+        const info = await transport.sendMail({ envelope: { from: addressOf(message.from), to: [addressOf(message.to)] }, raw });
+        // nodemailer resolves when only some recipients are refused: with one recipient that means not sent
+        const refused = info.rejectedErrors?.[0];
+        if (info.rejected.length > 0 || info.accepted.length === 0) {
+          return classify(refused ?? new Error(`${message.to} was not accepted: ${info.response}`), target);
+        }
+        return { status: 'sent', response: info.response };
+      } catch (error) {
+        return classify(error, target);
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+/** Sends, retrying temporary failures with doubling pauses; a permanent one is not retried. */
+export async function sendWithRetry(
+  mailer: Mailer,
+  message: DigestMessage,
+  options: { attempts?: number; backoffMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<SendOutcome & { attempts: number }> {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let pause = options.backoffMs ?? 2000;
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await mailer.send(message);
+    if (outcome.status !== 'temporary' || attempt >= attempts) return { ...outcome, attempts: attempt };
+    await sleep(pause);
+    pause *= 2;
+  }
+}
+
+interface ResolvedSettings {
+  /** host:port, for messages. */
+  server: string;
+  user?: string;
+  password?: string;
+  caFile?: string;
+  options: {
+    host: string;
+    port: number;
+    secure: boolean;
+    requireTLS: boolean;
+    auth?: { user: string; pass: string };
+    tls: { ca?: string; minVersion: 'TLSv1.2' };
+    connectionTimeout: number;
+    greetingTimeout: number;
+    socketTimeout: number;
+    disableFileAccess: true;
+    disableUrlAccess: true;
+  };
+}
+
+function resolveSettings(settings: SmtpSettings): ResolvedSettings {
+  const fromUrl = settings.url ? parseSmtpUrl(settings.url) : {};
+  const host = settings.host ?? fromUrl.host;
+  if (!host) throw new AppError('CONFIG_INVALID', 'SMTP settings: no host (set smtp.host or SMTP_URL)');
+  const secure = settings.secure ?? fromUrl.secure ?? false;
+  const port = settings.port ?? fromUrl.port ?? (secure ? 465 : 587);
+  const user = settings.user ?? fromUrl.user;
+  const password = settings.password ?? fromUrl.password;
+  if (user && !password) {
+    throw new AppError('CONFIG_INVALID', `SMTP settings: user "${user}" is set but no password (set SMTP_PASSWORD)`);
+  }
+  const timeout = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    server: `${host}:${port}`,
+    user,
+    password,
+    caFile: settings.caFile,
+    options: {
+      host,
+      port,
+      secure,
+      requireTLS: !secure && (settings.requireTls ?? !isLoopback(host)),
+      ...(user && password ? { auth: { user, pass: password } } : {}),
+      tls: { ...(settings.caFile ? { ca: readCaFile(settings.caFile) } : {}), minVersion: 'TLSv1.2' },
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    },
+  };
+}
+
+function parseSmtpUrl(value: string): { host?: string; port?: number; secure?: boolean; user?: string; password?: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AppError('CONFIG_INVALID', 'SMTP_URL: not a URL (e.g. smtp://user:password@host:587)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new AppError('CONFIG_INVALID', `SMTP_URL: must start with smtp:// or smtps://, got ${url.protocol}//`);
+  }
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, '') || undefined,
+    port: url.port ? Number(url.port) : undefined,
+    secure: url.protocol === 'smtps:',
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AppError('CONFIG_INVALID', `SMTP CA file ${path}: cannot be read (${describeError(error)})`, { cause: error });
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+interface SmtpError {
+  message?: string;
+  code?: string;
+  responseCode?: number;
+  response?: string;
+}
+
+const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
+const UNTRUSTED_CERTIFICATE =
+  /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired|certificate is not yet valid|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID|certificate signature failure/i;
+
+/** 4xx and connection trouble may pass; 5xx, bad credentials and an untrusted server will not. */
+function classify(error: unknown, target: ResolvedSettings): SendOutcome {
+  const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpError;
+  const detail = redact(failure.response ?? failure.message ?? describeError(error), target.password);
+  const code = failure.responseCode;
+  const at = `SMTP ${target.server}`;
+
+  if (failure.code === 'EAUTH' || failure.code === 'ENOAUTH') {
+    return {
+      status: 'permanent',
+      error: `${at}: authentication failed as "${target.user ?? ''}" (check smtp.user and SMTP_PASSWORD): ${detail}`,
+      ...(code ? { code } : {}),
+    };
+  }
+  if (UNTRUSTED_CERTIFICATE.test(`${failure.message ?? ''} ${failure.code ?? ''}`)) {
+    const advice = target.caFile ? `the CA file ${target.caFile} does not vouch for it` : "set smtp.caFile to the server's CA certificate";
+    return { status: 'permanent', error: `${at}: TLS certificate not trusted (${detail}); ${advice}` };
+  }
+  if (failure.code === 'ETLS' && !/closed unexpectedly/i.test(failure.message ?? '')) {
+    return { status: 'permanent', error: `${at}: STARTTLS failed (${detail}); the server must offer TLS, or set smtp.requireTls to false` };
+  }
+  if (code !== undefined && code >= 500) return { status: 'permanent', error: `${at}: ${detail}`, code };
+  if (code !== undefined && code >= 400) return { status: 'temporary', error: `${at}: ${detail}`, code };
+  if (failure.code && CONNECTION_CODES.has(failure.code)) return { status: 'temporary', error: `${at}: ${detail}` };
+  // Unknown trouble: retried a few times, then reported; a later run tries again.
+  return { status: 'temporary', error: `${at}: ${detail}`, ...(code ? { code } : {}) };
+}
+
+function redact(text: string, password: string | undefined): string {
+  return password && password.length >= 3 ? text.split(password).join('***') : text;
+}
+
+function mailtoUrl(value: string): string {
+  return value.startsWith('mailto:') ? value : `mailto:${value}`;
+}
+
+/** The bare address of `Name <a@b>` or `a@b`. */
+function addressOf(value: string): string {
+  return (/<([^<>]+)>\s*$/.exec(value)?.[1] ?? value).trim();
+}

@@ -1,0 +1,205 @@
+import type Database from 'better-sqlite3';
+import type { Article, Digest } from '../model.js';
+import { fromRow, type ArticleRow } from './rows.js';
+
+// Digests, their deliveries and unsubscribes. A delivery is recorded before the message is handed
+// to SMTP ('sending') and after ('sent', 'deferred' or 'failed'), so a crash or a rerun never sends
+// twice to anyone who was recorded as sent, and never skips anyone.
+
+/** regular: what arrived since the last one; window: what was published in a window; preview: sent with --to, holds nothing. */
+export type DigestKind = 'regular' | 'window' | 'preview';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed';
+
+export interface NewDigest {
+  digest: Digest;
+  kind: DigestKind;
+  throughRevision: number;
+  articleIds: string[];
+  deliveries: { recipient: string; messageId: string }[];
+}
+
+export interface Delivery {
+  digestId: string;
+  recipient: string;
+  messageId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string;
+}
+
+export interface SentDigest {
+  id: string;
+  periodStart: Date;
+  periodEnd: Date;
+  createdAt: Date;
+}
+
+interface DigestRow {
+  id: string;
+  kind: DigestKind;
+  status: 'sending' | 'sent';
+  period_start: number;
+  period_end: number;
+  created_at: number;
+  through_revision: number;
+  content: string;
+}
+
+/**
+ * A digest that counts: sent, or still being delivered. Its articles are not offered again, so a
+ * digest whose deliveries are waiting for the server is finished, never replaced by a second one.
+ */
+const COUNTS = `(digests.status = 'sent' OR EXISTS (SELECT 1 FROM deliveries
+  WHERE deliveries.digest_id = digests.id AND deliveries.status IN ('pending', 'sending', 'deferred')))`;
+
+export class DigestRecords {
+  constructor(private readonly db: Database.Database) {}
+
+  /** The revision the last regular digest was chosen at: later arrivals go in the next one. */
+  lastRegularRevision(): number | undefined {
+    const row = this.db
+      .prepare(`SELECT through_revision FROM digests WHERE kind = 'regular' AND ${COUNTS} ORDER BY through_revision DESC LIMIT 1`)
+      .get() as { through_revision: number } | undefined;
+    return row?.through_revision;
+  }
+
+  /**
+   * Published articles that no digest has held (previews aside), archived after `afterRevision`
+   * (all when undefined), newest first; `limit` of them and how many there are in all.
+   */
+  unsentArticles(afterRevision: number | undefined, limit: number): { articles: Article[]; total: number } {
+    const where = `duplicate_of IS NULL AND first_revision > @after
+      AND id NOT IN (SELECT article_id FROM digest_articles JOIN digests ON digests.id = digest_id WHERE digests.kind != 'preview' AND ${COUNTS})`;
+    const after = afterRevision ?? 0;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${where}`).get({ after }) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM articles WHERE ${where} ORDER BY published DESC, id LIMIT @limit`)
+      .all({ after, limit }) as ArticleRow[];
+    return { articles: rows.map(fromRow), total };
+  }
+
+  /** Published articles whose publication time falls in [from, to), newest first. */
+  publishedBetween(from: Date, to: Date, limit: number): { articles: Article[]; total: number } {
+    const params = { from: from.getTime(), to: to.getTime(), limit };
+    const where = 'duplicate_of IS NULL AND published >= @from AND published < @to';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${where}`).get(params) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT * FROM articles WHERE ${where} ORDER BY published DESC, id LIMIT @limit`).all(params) as ArticleRow[];
+    return { articles: rows.map(fromRow), total };
+  }
+
+  /** A free digest id: `base`, else `base-2`, `base-3`… */
+  freeId(base: string): string {
+    const taken = this.db.prepare('SELECT 1 FROM digests WHERE id = ?');
+    if (!taken.get(base)) return base;
+    for (let n = 2; ; n++) if (!taken.get(`${base}-${n}`)) return `${base}-${n}`;
+  }
+
+  /** Records a digest, the articles it holds and a pending delivery per recipient, in one transaction. */
+  create(record: NewDigest, now: Date): void {
+    const { digest } = record;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO digests (id, kind, status, period_start, period_end, created_at, through_revision, content)
+           VALUES (?, ?, 'sending', ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          digest.id,
+          record.kind,
+          digest.periodStart.getTime(),
+          digest.periodEnd.getTime(),
+          digest.createdAt.getTime(),
+          record.throughRevision,
+          JSON.stringify(digest),
+        );
+      const hold = this.db.prepare('INSERT INTO digest_articles (digest_id, article_id) VALUES (?, ?)');
+      for (const id of record.articleIds) hold.run(digest.id, id);
+      const deliver = this.db.prepare(
+        `INSERT INTO deliveries (digest_id, recipient, message_id, status, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
+      );
+      for (const delivery of record.deliveries) deliver.run(digest.id, delivery.recipient, delivery.messageId, now.getTime());
+    })();
+  }
+
+  /** A stored digest as it was rendered. */
+  get(id: string): (Digest & { status: 'sending' | 'sent'; kind: DigestKind }) | undefined {
+    const row = this.db.prepare('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow | undefined;
+    return row ? { ...reviveDigest(row.content), status: row.status, kind: row.kind } : undefined;
+  }
+
+  /** Deliveries still to make: never tried, interrupted mid-send, or deferred by the server. */
+  openDeliveries(): Delivery[] {
+    return this.deliveriesWhere("status IN ('pending', 'sending', 'deferred')");
+  }
+
+  /** Before handing the message to SMTP. */
+  markSending(digestId: string, recipient: string, now: Date): void {
+    this.db
+      .prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE digest_id = ? AND recipient = ?`)
+      .run(now.getTime(), digestId, recipient);
+  }
+
+  /** After SMTP answered. The first accepted delivery makes the digest sent. */
+  markOutcome(digestId: string, recipient: string, status: 'sent' | 'deferred' | 'failed', error: string | undefined, now: Date): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE deliveries SET status = ?, last_error = ?, updated_at = ? WHERE digest_id = ? AND recipient = ?')
+        .run(status, error ?? null, now.getTime(), digestId, recipient);
+      if (status === 'sent') this.db.prepare(`UPDATE digests SET status = 'sent' WHERE id = ?`).run(digestId);
+    })();
+  }
+
+  deliveries(digestId: string): Delivery[] {
+    return this.deliveriesWhere('digest_id = ?', digestId);
+  }
+
+  /** Sent digests, newest first (for the digest archive page). */
+  sent(): SentDigest[] {
+    const rows = this.db
+      .prepare("SELECT id, period_start, period_end, created_at FROM digests WHERE status = 'sent' ORDER BY created_at DESC")
+      .all() as Pick<DigestRow, 'id' | 'period_start' | 'period_end' | 'created_at'>[];
+    return rows.map((row) => ({
+      id: row.id,
+      periodStart: new Date(row.period_start),
+      periodEnd: new Date(row.period_end),
+      createdAt: new Date(row.created_at),
+    }));
+  }
+
+  unsubscribe(recipient: string, via: string, now: Date): void {
+    this.db
+      .prepare('INSERT INTO unsubscribes (recipient, at, via) VALUES (?, ?, ?) ON CONFLICT(recipient) DO NOTHING')
+      .run(normalizeAddress(recipient), now.getTime(), via);
+  }
+
+  isUnsubscribed(recipient: string): boolean {
+    return this.db.prepare('SELECT 1 FROM unsubscribes WHERE recipient = ?').get(normalizeAddress(recipient)) !== undefined;
+  }
+
+  private deliveriesWhere(where: string, ...values: string[]): Delivery[] {
+    const rows = this.db
+      .prepare(
+        `SELECT digest_id, recipient, message_id, status, attempts, last_error FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`,
+      )
+      .all(...values) as { digest_id: string; recipient: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null }[];
+    return rows.map((row) => ({
+      digestId: row.digest_id,
+      recipient: row.recipient,
+      messageId: row.message_id,
+      status: row.status,
+      attempts: row.attempts,
+      ...(row.last_error ? { lastError: row.last_error } : {}),
+    }));
+  }
+}
+
+/** Addresses compare case-insensitively for unsubscribing (the local part rarely differs by case in practice). */
+export function normalizeAddress(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+function reviveDigest(content: string): Digest {
+  return JSON.parse(content, (key, value: unknown) =>
+    typeof value === 'string' && /^(periodStart|periodEnd|createdAt|published)$/.test(key) ? new Date(value) : value,
+  ) as Digest;
+}

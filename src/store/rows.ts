@@ -1,0 +1,78 @@
+import type { Article, ArticleImage, ArticleMeta } from '../model.js';
+
+// How an article is kept in a row of the articles table: times as UTC milliseconds, lists as JSON.
+
+export type NewArticle = Omit<Article, 'slug'>;
+
+export interface ArticleRow {
+  id: string;
+  slug: string;
+  source: string;
+  path: string | null;
+  link: string | null;
+  title: string;
+  published: number;
+  date_guessed: number;
+  updated: number | null;
+  author: string | null;
+  categories: string;
+  html: string;
+  text: string;
+  simplified_text: string | null;
+  summary: string;
+  length: number;
+  images: string;
+  lead_image: string | null;
+  meta: string;
+  first_seen: number;
+  last_changed: number;
+  revision: number;
+}
+
+/** Named parameters for the articles table's columns (slug and bookkeeping excluded). */
+export function toRow(article: NewArticle) {
+  return {
+    id: article.id,
+    source: article.source,
+    path: article.path ?? null,
+    link: article.link ?? null,
+    title: article.title,
+    published: article.published.getTime(),
+    dateGuessed: article.dateGuessed ? 1 : 0,
+    updated: article.updated?.getTime() ?? null,
+    author: article.author ?? null,
+    categories: JSON.stringify(article.categories),
+    html: article.html,
+    text: article.text,
+    simplifiedText: article.simplifiedText ?? null,
+    summary: article.summary,
+    length: article.length,
+    images: JSON.stringify(article.images),
+    leadImage: article.leadImage ? JSON.stringify(article.leadImage) : null,
+    meta: JSON.stringify(article.meta),
+  };
+}
+
+export function fromRow(row: ArticleRow): Article {
+  return {
+    id: row.id,
+    slug: row.slug,
+    source: row.source,
+    ...(row.path !== null ? { path: row.path } : {}),
+    ...(row.link !== null ? { link: row.link } : {}),
+    title: row.title,
+    published: new Date(row.published),
+    dateGuessed: row.date_guessed === 1,
+    ...(row.updated !== null ? { updated: new Date(row.updated) } : {}),
+    ...(row.author !== null ? { author: row.author } : {}),
+    categories: JSON.parse(row.categories) as string[],
+    html: row.html,
+    text: row.text,
+    ...(row.simplified_text !== null ? { simplifiedText: row.simplified_text } : {}),
+    summary: row.summary,
+    length: row.length,
+    images: JSON.parse(row.images) as ArticleImage[],
+    ...(row.lead_image !== null ? { leadImage: JSON.parse(row.lead_image) as ArticleImage } : {}),
+    meta: JSON.parse(row.meta) as ArticleMeta,
+  };
+}

@@ -1,0 +1,122 @@
+// Which group each story belongs to: confident taxonomy matches, then the nearest taxonomy theme,
+// then clusters of what is left.
+//
+// Similarities are judged relative to the batch's mean similarity between two stories: cosines of
+// long articles run far lower than those of short ones, and boilerplate lifts them all, so no
+// absolute cosine threshold fits every batch; "twice as alike as two stories picked at random" does.
+import { clusterByAverageLink } from './cluster.js';
+import type { ThemeScores } from './match.js';
+import { dot, type SparseVector } from './vectors.js';
+
+export interface AssignSettings {
+  /** A taxonomy match is confident when its score is at least this... */
+  minTaxonomyScore: number;
+  /** ...and at least this many times the runner-up's. */
+  minTaxonomyMargin: number;
+  /** An unmatched story joins the taxonomy theme it is most alike, when its mean similarity to the
+   * theme's stories is at least this many times the batch's mean similarity. */
+  joinRelativeSimilarity: number;
+  /** Leftover stories cluster while a cluster's mean similarity to another is at least this many
+   * times the batch's mean similarity. */
+  clusterRelativeSimilarity: number;
+  /** Smallest cluster that becomes a theme of its own. */
+  minClusterSize: number;
+}
+
+export type Assignment =
+  | { kind: 'taxonomy'; theme: number; confident: boolean }
+  | { kind: 'cluster'; cluster: number }
+  | { kind: 'other' };
+
+export interface Assignments {
+  /** One per story. */
+  assignments: Assignment[];
+  /** Members of each cluster theme, story indexes ascending. */
+  clusters: number[][];
+}
+
+/** The sum of some vectors, not normalized: its dot with v is the total similarity to them. */
+function sumOf(vectors: readonly SparseVector[]): SparseVector {
+  const sum = new Map<number, number>();
+  for (const vector of vectors) vector.ids.forEach((id, index) => sum.set(id, (sum.get(id) ?? 0) + vector.weights[index]!));
+  const ids = Int32Array.from(sum.keys()).sort();
+  return { ids, weights: Float64Array.from(ids, (id) => sum.get(id)!) };
+}
+
+/** Mean cosine over all pairs of distinct stories, from |Σv|² = n + Σ_{i≠j} vᵢ·vⱼ. */
+function meanPairSimilarity(vectors: readonly SparseVector[]): number {
+  const count = vectors.length;
+  if (count < 2) return 1;
+  const sum = sumOf(vectors);
+  const nonEmpty = vectors.filter((vector) => vector.ids.length > 0).length;
+  // Guard: a batch of stories sharing no word at all has nothing to cluster anyway.
+  return Math.max(1e-9, (dot(sum, sum) - nonEmpty) / (count * (count - 1)));
+}
+
+/** The theme a story matches with confidence, if any. */
+function confidentTheme(scores: Float64Array, settings: AssignSettings): number | undefined {
+  let best = -1;
+  let bestScore = 0;
+  let runnerUp = 0;
+  scores.forEach((score, theme) => {
+    if (score > bestScore) {
+      runnerUp = bestScore;
+      best = theme;
+      bestScore = score;
+    } else if (score > runnerUp) runnerUp = score;
+  });
+  const confident = best >= 0 && bestScore >= settings.minTaxonomyScore && bestScore >= settings.minTaxonomyMargin * runnerUp;
+  return confident ? best : undefined;
+}
+
+/** Confident taxonomy matches, then the nearest theme for the rest when it is alike enough. */
+function assignTaxonomy(
+  vectors: readonly SparseVector[],
+  themeScores: readonly ThemeScores[],
+  settings: AssignSettings,
+  meanSimilarity: number,
+): Assignment[] {
+  const confident = themeScores.map((scores) => confidentTheme(scores.scores, settings));
+  const members = new Map<number, SparseVector[]>();
+  confident.forEach((theme, index) => {
+    if (theme !== undefined) members.set(theme, [...(members.get(theme) ?? []), vectors[index]!]);
+  });
+  // A theme's stories teach it words beyond its keywords: names, places, jargon.
+  const themes = [...members].map(([theme, list]) => ({ theme, sum: sumOf(list), size: list.length }));
+  const minSimilarity = settings.joinRelativeSimilarity * meanSimilarity;
+  return vectors.map((vector, index): Assignment => {
+    const theme = confident[index];
+    if (theme !== undefined) return { kind: 'taxonomy', theme, confident: true };
+    let nearest: Assignment = { kind: 'other' };
+    let nearestSimilarity = minSimilarity;
+    for (const candidate of themes) {
+      const similarity = dot(vector, candidate.sum) / candidate.size;
+      if (similarity >= nearestSimilarity && (nearest.kind === 'other' || similarity > nearestSimilarity)) {
+        nearest = { kind: 'taxonomy', theme: candidate.theme, confident: false };
+        nearestSimilarity = similarity;
+      }
+    }
+    return nearest;
+  });
+}
+
+export function assignStories(
+  vectors: readonly SparseVector[],
+  themeScores: readonly ThemeScores[] | undefined,
+  settings: AssignSettings,
+): Assignments {
+  const meanSimilarity = meanPairSimilarity(vectors);
+  const assignments: Assignment[] = themeScores
+    ? assignTaxonomy(vectors, themeScores, settings, meanSimilarity)
+    : vectors.map(() => ({ kind: 'other' }));
+
+  const leftovers = [...assignments.keys()].filter((index) => assignments[index]!.kind === 'other');
+  const leftoverVectors = leftovers.map((index) => vectors[index]!);
+  const clusters = clusterByAverageLink(leftoverVectors, settings.clusterRelativeSimilarity * meanSimilarity)
+    .map((group) => group.map((position) => leftovers[position]!))
+    .filter((group) => group.length >= settings.minClusterSize);
+  clusters.forEach((members, cluster) => {
+    for (const index of members) assignments[index] = { kind: 'cluster', cluster };
+  });
+  return { assignments, clusters };
+}

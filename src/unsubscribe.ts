@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from './config.js';
+import { renderNoticePage } from './output/site.js';
+import { zhUnsubscribe } from './output/zh.js';
+import type { RouteHandler } from './server.js';
+import type { SqliteStore } from './store/sqlite.js';
+import type { Log } from './util/log.js';
+import { verifyRecipientToken } from './util/token.js';
+
+// /unsubscribe?t=TOKEN: GET shows a confirmation page (mail scanners follow links, so a GET never
+// unsubscribes); POST unsubscribes, both from that page's button and as RFC 8058 one-click.
+
+const MAX_BODY = 4096;
+
+export function unsubscribeRoute(context: { config: Readonly<Config>; store: SqliteStore; log: Log; now?: () => Date }): RouteHandler {
+  const { config, store, log } = context;
+  const now = context.now ?? (() => new Date());
+  return async (request, response) => {
+    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('t') ?? '';
+    const address = config.unsubscribeSecret ? verifyRecipientToken(config.unsubscribeSecret, token) : undefined;
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
+      response.writeHead(405, { Allow: 'GET, HEAD, POST' }).end();
+      return;
+    }
+    if (!address) {
+      send(response, 400, renderNoticePage(zhUnsubscribe.invalidTitle, zhUnsubscribe.invalidBody, config.site));
+      return;
+    }
+    if (request.method === 'POST') {
+      await readBody(request);
+      store.digests.unsubscribe(address, 'https', now());
+      log.info(`unsubscribed ${address}`);
+      send(response, 200, renderNoticePage(zhUnsubscribe.doneTitle, zhUnsubscribe.doneBody(address), config.site));
+      return;
+    }
+    const form = `<form method="post" action="?t=${encodeURIComponent(token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${zhUnsubscribe.confirmButton}</button></form>`;
+    send(response, 200, renderNoticePage(zhUnsubscribe.confirmTitle, zhUnsubscribe.confirmBody(address), config.site, form), request.method === 'HEAD');
+  };
+}
+
+function send(response: ServerResponse, status: number, html: string, headOnly = false): void {
+  response.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  });
+  response.end(headOnly ? undefined : html);
+}
+
+/** The one-click body is tiny; anything larger is not ours to read. */
+async function readBody(request: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of request) {
+    body += String(chunk);
+    if (body.length > MAX_BODY) break;
+  }
+  return body;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Theme, ThemeInput } from '../../src/model.js';
+import { groupByTheme } from '../../src/themes/group.js';
+import { DEFAULT_TAXONOMY } from '../../src/themes/taxonomy.js';
+import { readRealArticles } from './fixtures.js';
+
+/** Article id → theme name, folded near-duplicates included. */
+function themeOf(themes: readonly Theme[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const theme of themes) for (const entry of theme.entries) for (const id of [entry.id, ...entry.similar]) result.set(id, theme.name);
+  return result;
+}
+
+const articles = readRealArticles();
+
+describe('groupByTheme on the real articles, default taxonomy', () => {
+  const themes = groupByTheme(articles, { taxonomy: DEFAULT_TAXONOMY });
+  const assigned = themeOf(themes);
+
+  it('reads all 18 articles', () => {
+    expect(articles).toHaveLength(18);
+    expect(assigned.size).toBe(18);
+  });
+
+  it('puts each article in the theme a reader would', () => {
+    const expected: Record<string, string[]> = {
+      seed000: ['中小企业与民营经济'],
+      seed001: ['中小企业与民营经济'],
+      seed002: ['中小企业与民营经济'],
+      seed003: ['中小企业与民营经济'],
+      seed004: ['中小企业与民营经济'],
+      s004: ['宏观经济', '产业与科技创新'],
+      s009: ['房地产'],
+      s010: ['房地产'],
+      s011: ['房地产'],
+      s006: ['货币政策与利率'],
+      s008: ['货币政策与利率'],
+      s003: ['股市与资本市场', '公司与业绩'],
+      s007: ['社会与公共安全', '其他要闻'],
+      s001: ['社会与公共安全', '其他要闻'],
+      s002: ['社会与公共安全', '其他要闻'],
+      s005: ['科技与互联网', '其他要闻'],
+      o002: ['科技与互联网', '其他要闻'],
+      o001: ['科技与互联网', '其他要闻'],
+    };
+    for (const [id, names] of Object.entries(expected)) expect(names, id).toContain(assigned.get(id));
+    expect(new Set(assigned.values()).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('folds s010 into s009 as one entry with a similar report', () => {
+    const entry = themes.flatMap((theme) => theme.entries).find((e) => e.id === 's009' || e.id === 's010');
+    expect(entry?.id).toBe('s009');
+    expect(entry?.similar).toEqual(['s010']);
+  });
+
+  it('orders themes by size, 其他要闻 last, with scores in 0..1 and the matched keywords', () => {
+    const sizes = themes.filter((t) => t.kind !== 'other').map((t) => t.entries.reduce((n, e) => n + 1 + e.similar.length, 0));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect(themes[0]?.name).toBe('中小企业与民营经济');
+    expect(themes[0]?.keywords).toContain('中小企业');
+    for (const theme of themes) for (const entry of theme.entries) expect(entry.score).toBeGreaterThanOrEqual(0);
+    for (const theme of themes) for (const entry of theme.entries) expect(entry.score).toBeLessThanOrEqual(1);
+    const otherIndex = themes.findIndex((t) => t.kind === 'other');
+    if (otherIndex >= 0) expect(otherIndex).toBe(themes.length - 1);
+  });
+});
+
+describe('groupByTheme, clustering only', () => {
+  it('finds the five SME seeds as a cluster named by its keywords and leaves small groups in 其他要闻', () => {
+    const themes = groupByTheme(articles);
+    const cluster = themes.find((theme) => theme.kind === 'cluster' && theme.entries.some((e) => e.id === 'seed000'));
+    expect(cluster?.name).toMatch(/^热点：[^·]+·[^·]+$/);
+    expect(cluster?.keywords).toContain('中小企业');
+    expect(cluster?.entries.map((e) => e.id).sort()).toEqual(['seed000', 'seed001', 'seed002', 'seed003', 'seed004']);
+    expect(themes[themes.length - 1]?.name).toBe('其他要闻');
+  });
+
+  it('puts everything in 其他要闻 when nothing is alike', () => {
+    const one: ThemeInput = { id: 'x', title: '今日天气', text: '晴转多云。', published: new Date('2022-06-01T00:00:00Z') };
+    expect(groupByTheme([one])).toEqual([{ name: '其他要闻', kind: 'other', keywords: [], entries: [{ id: 'x', score: 0, similar: [] }] }]);
+    expect(groupByTheme([])).toEqual([]);
+  });
+});
+
+describe('groupByTheme is deterministic', () => {
+  it('gives the same themes in the same order for the same articles, in any input order', () => {
+    const first = groupByTheme(articles, { taxonomy: DEFAULT_TAXONOMY });
+    const again = groupByTheme(articles, { taxonomy: DEFAULT_TAXONOMY });
+    const reversed = groupByTheme([...articles].reverse(), { taxonomy: DEFAULT_TAXONOMY });
+    expect(again).toEqual(first);
+    expect(reversed).toEqual(first);
+    expect(groupByTheme([...articles].reverse())).toEqual(groupByTheme(articles));
+  });
+
+  it('ranks entries by relevance, then recency', () => {
+    const published = (day: number): Date => new Date(Date.UTC(2022, 5, day));
+    const text = '中国人民银行授权全国银行间同业拆借中心公布，贷款市场报价利率LPR为：1年期LPR为3.7%，5年期以上LPR为4.45%。';
+    const themes = groupByTheme(
+      [
+        { id: 'old', title: 'LPR报价出炉', text, published: published(1) },
+        { id: 'new', title: 'LPR报价出炉', text: `${text}以上LPR在下一次发布LPR之前有效。`, published: published(20) },
+      ],
+      { taxonomy: DEFAULT_TAXONOMY, nearDuplicates: false },
+    );
+    expect(themes.map((t) => t.name)).toEqual(['货币政策与利率']);
+    expect(themes[0]?.entries.map((e) => e.id)).toEqual(['new', 'old']);
+  });
+});
