@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { AppError } from './errors.js';
-import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from './themes/taxonomy.js';
+import { readDigest, readSmtp, readTaxonomy } from './config/digest.js';
+import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt } from './config/fields.js';
+import { checkDistinctNames, feedSource, folderSource, readFeeds, readSources } from './config/sources.js';
+import type { Taxonomy } from './themes/taxonomy.js';
 import { isValidZone } from './util/time.js';
 
 // Configuration: defaults < zhoukan.config.json < environment (ZHOUKAN_*) < command-line flags.
@@ -147,7 +150,7 @@ export function loadConfig(
 
   const site = objectAt(fromFile, 'site', problems);
   const feed = objectAt(fromFile, 'feed', problems);
-  checkUnknownKeys(fromFile, problems);
+  checkUnknownKeys(fromFile, KNOWN_KEYS, problems);
 
   const url = env.ZHOUKAN_SITE_URL ?? stringAt(site, 'site.url', problems) ?? DEFAULTS.site.url;
   const siteUrl = normalizeSiteUrl(url, problems);
@@ -162,7 +165,7 @@ export function loadConfig(
 
   const sources = overrides.sources
     ? overrides.sources.map((path) => folderSource(resolve(cwd, path)))
-    : readSources(fromFile.sources, fileDir, problems);
+    : readSources(fromFile.sources, fileDir, DEFAULTS.sources, problems);
   const feeds = overrides.feeds
     ? overrides.feeds.map((url, index) => feedSource(url, `--feed[${index}]`, problems))
     : readFeeds(fromFile.feeds, problems);
@@ -173,7 +176,7 @@ export function loadConfig(
   if (!isCronExpression(collectCron)) problems.push(`schedule.collect: "${collectCron}" is not a cron expression (e.g. "*/30 * * * *")`);
   const digestCron = stringAt(schedule, 'schedule.digest', problems) ?? DEFAULTS.schedule.digest;
   if (!isCronExpression(digestCron)) problems.push(`schedule.digest: "${digestCron}" is not a cron expression (e.g. "0 8 * * 1")`);
-  const digest = readDigest(objectAt(fromFile, 'digest', problems), problems);
+  const digest = readDigest(objectAt(fromFile, 'digest', problems), DEFAULTS.digest, problems);
   const smtp = readSmtp(objectAt(fromFile, 'smtp', problems), env, fileDir, problems);
   const taxonomy = readTaxonomy(fromFile.taxonomy, fileDir, problems);
 
@@ -240,181 +243,10 @@ export function loadConfig(
   });
 }
 
-function readConfigFile(file: string, problems: string[]): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    problems.push(`${file}: not valid JSON (${(error as Error).message})`);
-    return {};
-  }
-  if (!isRecord(parsed)) {
-    problems.push(`${file}: must hold a JSON object`);
-    return {};
-  }
-  return parsed;
-}
-
-function readSources(value: unknown, fileDir: string, problems: string[]): FolderSource[] {
-  if (value === undefined) return DEFAULTS.sources.map((path) => folderSource(resolve(fileDir, path)));
-  if (!Array.isArray(value)) {
-    problems.push('sources: must be a list of folders ("posts" or {"name": "posts", "path": "posts"})');
-    return [];
-  }
-  const sources: FolderSource[] = [];
-  value.forEach((entry, index) => {
-    if (typeof entry === 'string' && entry.trim()) {
-      sources.push(folderSource(resolve(fileDir, entry)));
-    } else if (isRecord(entry) && typeof entry.path === 'string' && entry.path.trim()) {
-      const source = folderSource(resolve(fileDir, entry.path));
-      if (entry.name !== undefined) {
-        if (typeof entry.name === 'string' && /^[\w.-]+$/u.test(entry.name)) source.name = entry.name;
-        else problems.push(`sources[${index}].name: use letters, digits, '.', '_' or '-'`);
-      }
-      sources.push(source);
-    } else {
-      problems.push(`sources[${index}]: must be a folder path or an object with "path"`);
-    }
-  });
-  return sources;
-}
-
-/** Ids and messages name sources, so two must not share a name. */
-function checkDistinctNames(sources: { name: string }[], problems: string[]): void {
-  const names = sources.map((source) => source.name);
-  for (const name of new Set(names.filter((name, i) => names.indexOf(name) !== i))) {
-    problems.push(`sources: the name "${name}" is used twice; give each source its own "name"`);
-  }
-}
-
-const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
-
-function readDigest(from: Record<string, unknown>, problems: string[]): Config['digest'] {
-  const recipients: string[] = [];
-  const listed = from.recipients ?? [];
-  if (!Array.isArray(listed)) problems.push('digest.recipients: must be a list of e-mail addresses');
-  else {
-    listed.forEach((entry, index) => {
-      if (typeof entry === 'string' && ADDRESS.test(entry.trim())) recipients.push(entry.trim());
-      else problems.push(`digest.recipients[${index}]: ${JSON.stringify(entry)} is not an e-mail address`);
-    });
-  }
-  const sender = stringAt(from, 'digest.from', problems) ?? DEFAULTS.digest.from;
-  const senderAddress = /<([^>]+)>\s*$/u.exec(sender)?.[1] ?? sender;
-  if (!ADDRESS.test(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
-  const unsubscribeMailto = stringAt(from, 'digest.unsubscribeMailto', problems) ?? senderAddress;
-  if (!ADDRESS.test(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
-  const whole = (key: 'maxArticles' | 'entriesPerTheme', max: number) => {
-    const value = numberAt(from, `digest.${key}`, problems) ?? DEFAULTS.digest[key];
-    if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);
-    return value;
-  };
-  return { recipients, from: sender, unsubscribeMailto, maxArticles: whole('maxArticles', 1000), entriesPerTheme: whole('entriesPerTheme', 50) };
-}
-
-function readSmtp(
-  from: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
-  fileDir: string,
-  problems: string[],
-): Config['smtp'] | undefined {
-  const url = env.SMTP_URL?.trim() || undefined;
-  if (url && !/^smtps?:\/\//u.test(url)) problems.push('SMTP_URL: must start with smtp:// or smtps://');
-  const host = stringAt(from, 'smtp.host', problems);
-  if (!url && !host) return undefined;
-  const port = numberAt(from, 'smtp.port', problems);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) problems.push(`smtp.port: must be a port number, got ${port}`);
-  const flag = (key: 'secure' | 'requireTls') => {
-    const value = from[key];
-    if (value === undefined || typeof value === 'boolean') return value;
-    problems.push(`smtp.${key}: must be true or false`);
-    return undefined;
-  };
-  const caFile = stringAt(from, 'smtp.caFile', problems);
-  const attempts = numberAt(from, 'smtp.attempts', problems) ?? 4;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`smtp.attempts: must be a whole number from 1 to 10, got ${attempts}`);
-  const retryDelaySeconds = numberAt(from, 'smtp.retryDelaySeconds', problems) ?? 2;
-  if (!(retryDelaySeconds >= 0 && retryDelaySeconds <= 600)) problems.push(`smtp.retryDelaySeconds: must be from 0 to 600, got ${retryDelaySeconds}`);
-  const settings = {
-    attempts,
-    retryDelaySeconds,
-    url,
-    host,
-    port,
-    secure: flag('secure'),
-    user: stringAt(from, 'smtp.user', problems),
-    password: env.SMTP_PASSWORD || undefined,
-    requireTls: flag('requireTls'),
-    caFile: caFile ? resolve(fileDir, caFile) : undefined,
-  };
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Config['smtp'];
-}
-
-/**
- * The digest's themes: the default taxonomy, one given inline or in a JSON file, or `false` for
- * clustering alone.
- */
-function readTaxonomy(value: unknown, fileDir: string, problems: string[]): Taxonomy | undefined {
-  if (value === undefined) return DEFAULT_TAXONOMY;
-  if (value === false) return undefined;
-  let data = value;
-  let where = 'taxonomy';
-  if (typeof value === 'string') {
-    where = resolve(fileDir, value);
-    try {
-      data = JSON.parse(readFileSync(where, 'utf8'));
-    } catch (error) {
-      problems.push(`taxonomy: cannot read ${where}: ${(error as Error).message}`);
-      return DEFAULT_TAXONOMY;
-    }
-  }
-  const { taxonomy, problems: found } = validateTaxonomy(data);
-  problems.push(...found.map((problem) => `${where}: ${problem}`));
-  return taxonomy ?? DEFAULT_TAXONOMY;
-}
-
-function readFeeds(value: unknown, problems: string[]): FeedSource[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push('feeds: must be a list of feed URLs ("https://…" or {"name": "…", "url": "https://…"})');
-    return [];
-  }
-  return value.flatMap((entry, index) => {
-    const where = `feeds[${index}]`;
-    if (typeof entry === 'string') return [feedSource(entry, where, problems)];
-    if (isRecord(entry) && typeof entry.url === 'string') {
-      const source = feedSource(entry.url, where, problems);
-      if (entry.name !== undefined) {
-        if (typeof entry.name === 'string' && /^[\w.-]+$/u.test(entry.name)) source.name = entry.name;
-        else problems.push(`${where}.name: use letters, digits, '.', '_' or '-'`);
-      }
-      return [source];
-    }
-    problems.push(`${where}: must be a URL or an object with "url"`);
-    return [];
-  });
-}
-
-function feedSource(url: string, where: string, problems: string[]): FeedSource {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
-    const name = `${parsed.hostname}${parsed.pathname}`.replace(/[^\w.-]+/gu, '-').replace(/^-+|-+$/gu, '');
-    return { name, url: parsed.toString() };
-  } catch {
-    problems.push(`${where}: "${url}" is not an absolute http(s) URL`);
-    return { name: url, url };
-  }
-}
-
 /** Five or six space-separated cron fields (node-cron validates the details when it schedules). */
 function isCronExpression(value: string): boolean {
   const fields = value.trim().split(/\s+/u);
   return (fields.length === 5 || fields.length === 6) && fields.every((field) => /^[\d*/,\-a-zA-Z?LW#]+$/u.test(field));
-}
-
-function folderSource(path: string): FolderSource {
-  return { name: basename(path).replace(/[^\w.-]+/gu, '-') || 'posts', path };
 }
 
 function normalizeSiteUrl(value: string, problems: string[]): string {
@@ -431,55 +263,3 @@ function normalizeSiteUrl(value: string, problems: string[]): string {
   }
 }
 
-function checkUnknownKeys(fromFile: Record<string, unknown>, problems: string[]): void {
-  for (const [key, value] of Object.entries(fromFile)) {
-    if (!(key in KNOWN_KEYS)) {
-      problems.push(`${key}: unknown setting`);
-      continue;
-    }
-    const nested = KNOWN_KEYS[key];
-    if (nested && isRecord(value)) {
-      for (const inner of Object.keys(value)) {
-        if (!nested.includes(inner)) {
-          problems.push(key === 'smtp' && inner === 'password' ? 'smtp.password: set it in the environment (SMTP_PASSWORD), never in the file' : `${key}.${inner}: unknown setting`);
-        }
-      }
-    }
-  }
-}
-
-function objectAt(from: Record<string, unknown>, key: string, problems: string[]): Record<string, unknown> {
-  const value = from[key];
-  if (value === undefined) return {};
-  if (isRecord(value)) return value;
-  problems.push(`${key}: must be an object`);
-  return {};
-}
-
-function stringAt(from: Record<string, unknown>, path: string, problems: string[]): string | undefined {
-  const value = from[path.split('.').pop() as string];
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && value.trim()) return value.trim();
-  problems.push(`${path}: must be a non-empty string`);
-  return undefined;
-}
-
-function numberAt(from: Record<string, unknown>, path: string, problems: string[]): number | undefined {
-  const value = from[path.split('.').pop() as string];
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  problems.push(`${path}: must be a number`);
-  return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepFreeze<T>(value: T): Readonly<T> {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}

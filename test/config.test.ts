@@ -75,4 +75,58 @@ describe('loadConfig', () => {
     await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ sources: ['a/posts', 'b/posts'] }));
     expect(() => loadConfig({}, {}, cwd)).toThrow(/"posts" is used twice/);
   });
+
+  it('reads feeds, schedules, the server, the digest and the taxonomy, listing every problem', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'zhoukan.config.json'),
+      JSON.stringify({
+        feeds: ['https://example.org/rss.xml', { name: 'other', url: 'http://news.example.com/feed' }],
+        schedule: { collect: '*/15 * * * *', digest: '0 9 * * 1' },
+        server: { host: '0.0.0.0', port: 9000 },
+        digest: { recipients: ['a@example.org'], from: '周刊 <d@example.org>', maxArticles: 20 },
+        taxonomy: false,
+      }),
+    );
+    const config = loadConfig({}, {}, cwd);
+    expect(config.feeds).toEqual([
+      { name: 'example.org-rss.xml', url: 'https://example.org/rss.xml' },
+      { name: 'other', url: 'http://news.example.com/feed' },
+    ]);
+    expect(config.schedule).toEqual({ collect: '*/15 * * * *', digest: '0 9 * * 1' });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000 });
+    expect(config.digest).toMatchObject({ recipients: ['a@example.org'], unsubscribeMailto: 'd@example.org', maxArticles: 20 });
+    expect(config.taxonomy).toBeUndefined();
+    expect(config.smtp).toBeUndefined();
+    expect(loadConfig({ feeds: ['https://x.example/a'] }, {}, cwd).feeds.map((feed) => feed.url)).toEqual(['https://x.example/a']);
+
+    await writeFile(
+      join(cwd, 'zhoukan.config.json'),
+      JSON.stringify({
+        feeds: ['ftp://example.org/feed'],
+        schedule: { digest: 'every monday' },
+        server: { port: 70000 },
+        digest: { recipients: ['not-an-address'], maxArticles: 0 },
+        taxonomy: { themes: 'none' },
+        fetch: { timeoutSeconds: -1 },
+      }),
+    );
+    let message = '';
+    try {
+      loadConfig({}, {}, cwd);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const expected of ['feeds[0]', 'schedule.digest', 'server.port', 'digest.recipients[0]', 'digest.maxArticles', 'taxonomy', 'fetch.timeoutSeconds']) {
+      expect(message).toContain(expected);
+    }
+  });
+
+  it('uses the default taxonomy, or one from a file', async () => {
+    const cwd = await tempDir();
+    expect(loadConfig({}, {}, cwd).taxonomy?.themes.length).toBeGreaterThanOrEqual(12);
+    await writeFile(join(cwd, 'themes.json'), JSON.stringify({ themes: [{ name: '体育', keywords: { 比赛: 2, 球队: 1 } }] }));
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ taxonomy: 'themes.json' }));
+    expect(loadConfig({}, {}, cwd).taxonomy?.themes.map((theme) => theme.name)).toEqual(['体育']);
+  });
 });

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '../config.js';
+import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
+import { numberAt, stringAt } from './fields.js';
+
+// The digest: who gets it, how it is sent, and the themes it is grouped by.
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
+
+export function readDigest(
+  from: Record<string, unknown>,
+  defaults: Pick<Config['digest'], 'from' | 'maxArticles' | 'entriesPerTheme'>,
+  problems: string[],
+): Config['digest'] {
+  const recipients: string[] = [];
+  const listed = from.recipients ?? [];
+  if (!Array.isArray(listed)) problems.push('digest.recipients: must be a list of e-mail addresses');
+  else {
+    listed.forEach((entry, index) => {
+      if (typeof entry === 'string' && ADDRESS.test(entry.trim())) recipients.push(entry.trim());
+      else problems.push(`digest.recipients[${index}]: ${JSON.stringify(entry)} is not an e-mail address`);
+    });
+  }
+  const sender = stringAt(from, 'digest.from', problems) ?? defaults.from;
+  const senderAddress = /<([^>]+)>\s*$/u.exec(sender)?.[1] ?? sender;
+  if (!ADDRESS.test(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
+  const unsubscribeMailto = stringAt(from, 'digest.unsubscribeMailto', problems) ?? senderAddress;
+  if (!ADDRESS.test(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
+  const whole = (key: 'maxArticles' | 'entriesPerTheme', max: number) => {
+    const value = numberAt(from, `digest.${key}`, problems) ?? defaults[key];
+    if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);
+    return value;
+  };
+  return { recipients, from: sender, unsubscribeMailto, maxArticles: whole('maxArticles', 1000), entriesPerTheme: whole('entriesPerTheme', 50) };
+}
+
+export function readSmtp(
+  from: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  fileDir: string,
+  problems: string[],
+): Config['smtp'] | undefined {
+  const url = env.SMTP_URL?.trim() || undefined;
+  if (url && !/^smtps?:\/\//u.test(url)) problems.push('SMTP_URL: must start with smtp:// or smtps://');
+  const host = stringAt(from, 'smtp.host', problems);
+  if (!url && !host) return undefined;
+  const port = numberAt(from, 'smtp.port', problems);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) problems.push(`smtp.port: must be a port number, got ${port}`);
+  const flag = (key: 'secure' | 'requireTls') => {
+    const value = from[key];
+    if (value === undefined || typeof value === 'boolean') return value;
+    problems.push(`smtp.${key}: must be true or false`);
+    return undefined;
+  };
+  const caFile = stringAt(from, 'smtp.caFile', problems);
+  const attempts = numberAt(from, 'smtp.attempts', problems) ?? 4;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`smtp.attempts: must be a whole number from 1 to 10, got ${attempts}`);
+  const retryDelaySeconds = numberAt(from, 'smtp.retryDelaySeconds', problems) ?? 2;
+  if (!(retryDelaySeconds >= 0 && retryDelaySeconds <= 600)) problems.push(`smtp.retryDelaySeconds: must be from 0 to 600, got ${retryDelaySeconds}`);
+  const settings = {
+    attempts,
+    retryDelaySeconds,
+    url,
+    host,
+    port,
+    secure: flag('secure'),
+    user: stringAt(from, 'smtp.user', problems),
+    password: env.SMTP_PASSWORD || undefined,
+    requireTls: flag('requireTls'),
+    caFile: caFile ? resolve(fileDir, caFile) : undefined,
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Config['smtp'];
+}
+
+/**
+ * The digest's themes: the default taxonomy, one given inline or in a JSON file, or `false` for
+ * clustering alone.
+ */
+export function readTaxonomy(value: unknown, fileDir: string, problems: string[]): Taxonomy | undefined {
+  if (value === undefined) return DEFAULT_TAXONOMY;
+  if (value === false) return undefined;
+  let data = value;
+  let where = 'taxonomy';
+  if (typeof value === 'string') {
+    where = resolve(fileDir, value);
+    try {
+      data = JSON.parse(readFileSync(where, 'utf8'));
+    } catch (error) {
+      problems.push(`taxonomy: cannot read ${where}: ${(error as Error).message}`);
+      return DEFAULT_TAXONOMY;
+    }
+  }
+  const { taxonomy, problems: found } = validateTaxonomy(data);
+  problems.push(...found.map((problem) => `${where}: ${problem}`));
+  return taxonomy ?? DEFAULT_TAXONOMY;
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+
+// Small readers for the configuration file: each records a problem instead of throwing, so a run
+// with a bad file lists every problem at once.
+
+export function readConfigFile(file: string, problems: string[]): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+    return {};
+  }
+  if (!isRecord(parsed)) {
+    problems.push(`${file}: must hold a JSON object`);
+    return {};
+  }
+  return parsed;
+}
+
+export function checkUnknownKeys(
+  fromFile: Record<string, unknown>,
+  known: Record<string, string[] | null>,
+  problems: string[],
+): void {
+  for (const [key, value] of Object.entries(fromFile)) {
+    if (!(key in known)) {
+      problems.push(`${key}: unknown setting`);
+      continue;
+    }
+    const nested = known[key];
+    if (nested && isRecord(value)) {
+      for (const inner of Object.keys(value)) {
+        if (!nested.includes(inner)) {
+          problems.push(key === 'smtp' && inner === 'password' ? 'smtp.password: set it in the environment (SMTP_PASSWORD), never in the file' : `${key}.${inner}: unknown setting`);
+        }
+      }
+    }
+  }
+}
+
+export function objectAt(from: Record<string, unknown>, key: string, problems: string[]): Record<string, unknown> {
+  const value = from[key];
+  if (value === undefined) return {};
+  if (isRecord(value)) return value;
+  problems.push(`${key}: must be an object`);
+  return {};
+}
+
+export function stringAt(from: Record<string, unknown>, path: string, problems: string[]): string | undefined {
+  const value = from[path.split('.').pop() as string];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.trim()) return value.trim();
+  problems.push(`${path}: must be a non-empty string`);
+  return undefined;
+}
+
+export function numberAt(from: Record<string, unknown>, path: string, problems: string[]): number | undefined {
+  const value = from[path.split('.').pop() as string];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  problems.push(`${path}: must be a number`);
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
