@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { AppError, describeError } from './errors.js';
-import type { BuildSummary } from './jobs/build.js';
+import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import type { CollectSummary } from './jobs/collect.js';
 import type { JobContext } from './jobs/context.js';
 import { runBuild } from './jobs/build.js';
 import { runCollect } from './jobs/collect.js';
 import { withJobLock } from './jobs/lock.js';
-import { runDigest, type DigestOptions, type DigestRunSummary } from './jobs/digest.js';
+import { runDigest, type DigestOptions } from './jobs/digest.js';
 import { runCollectAndBuild } from './jobs/pipeline.js';
 import { startScheduler } from './scheduler.js';
 import { startServer } from './server.js';
@@ -180,25 +180,6 @@ function noteUnsubscribeLinks(run: Run): void {
   }
 }
 
-function describeDigest(summary: DigestRunSummary, config: Readonly<Config>): string {
-  const resumed = summary.resumed ? `finished ${plural(summary.resumed, 'earlier delivery', 'earlier deliveries')}; ` : '';
-  if (!summary.digestId) return `${resumed}digest: nothing new since the last digest, nothing sent`;
-  const what = `digest ${summary.digestId} (${plural(summary.articles, 'article')} in ${plural(summary.themes, 'theme')}${summary.omitted ? `, ${summary.omitted} older left out` : ''})`;
-  const web = summary.webCopy ? `; web copy ${shown(summary.webCopy)}` : '';
-  if (summary.outbox) {
-    const why = config.smtp ? '--dry-run' : 'no SMTP configured';
-    return `${resumed}${what} written to ${shown(summary.outbox)}/ (digest.html, digest.txt, digest.eml), not sent (${why})${web}`;
-  }
-  const skipped = summary.unsubscribed ? `, ${summary.unsubscribed} unsubscribed skipped` : '';
-  return `${resumed}${what} sent to ${summary.delivered}, deferred ${summary.deferred}, failed ${summary.failed}${skipped}${web}`;
-}
-
-/** A path relative to the working folder when it is inside it. */
-function shown(path: string): string {
-  const nearby = relative(process.cwd(), path) || '.';
-  return nearby.startsWith('..') ? path : nearby;
-}
-
 async function collect(run: Run): Promise<number> {
   const context = jobContext(run);
   const summary = await withJobLock('collect', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runCollect(context));
@@ -263,27 +244,6 @@ function exitStatus(run: Run, summary: CollectSummary): number {
   const sources = [...run.config.sources.map((source) => source.path), ...run.config.feeds.map((feed) => feed.url)];
   run.log.error(`no article could be read from ${sources.join(', ') || 'any source'} (${summary.skipped} skipped)`);
   return 1;
-}
-
-function describeCollect(summary: CollectSummary): string {
-  return [
-    `collected ${summary.new} new`,
-    `${summary.updated} updated`,
-    `${summary.unchanged} unchanged`,
-    plural(summary.duplicates, 'duplicate'),
-    `${summary.skipped} skipped`,
-    ...(summary.deleted ? [`${summary.deleted} deleted`] : []),
-    `${plural(summary.failedSources.length, 'failed source')}`,
-  ].join(', ');
-}
-
-function describeBuild(summary: BuildSummary, config: Readonly<Config>): string {
-  const where = shown(config.output);
-  return `built ${plural(summary.pages, 'page')} and 3 feeds from ${plural(summary.articles, 'article')} in ${where}/ (${summary.files.written} written, ${summary.files.unchanged} unchanged)`;
-}
-
-function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : nouns}`;
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
