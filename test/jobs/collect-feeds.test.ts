@@ -170,3 +170,41 @@ describe('conditional GET against a server that honours Cache-Control', () => {
     }
   });
 });
+
+describe('politeness', () => {
+  it('fetches at most two feeds at a time from one host', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    for (const name of names) {
+      server.route(`/slow/${name}.xml`, (_request, response) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        setTimeout(() => {
+          inFlight -= 1;
+          response.writeHead(200, { 'Content-Type': 'application/rss+xml' });
+          response.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>慢</title><item><title>第${name}篇</title><link>https://slow.example/${name}</link></item></channel></rss>`);
+        }, 100);
+      });
+    }
+    const context = await createTestContext({ sources: [], feeds: names.map((name) => server.url(`/slow/${name}.xml`)) });
+    const summary = await runCollect(context);
+    expect(summary.new).toBe(5);
+    expect(most).toBe(2);
+    context.store.close();
+  });
+});
+
+describe('Traditional Chinese', () => {
+  it('keeps the text as written and stores a Simplified form for analysis', async () => {
+    const context = await createTestContext({ sources: [join(PROJECT_ROOT, 'test/fixtures/posts')] });
+    await runCollect(context);
+    const big5 = context.store.latestArticles(50).find((article) => article.path === 'big5.md');
+    expect(big5?.title).toBe('臺灣央行宣布升息半碼');
+    expect(big5?.text).toContain('中央銀行理監事會今日決議升息半碼');
+    expect(big5?.simplifiedText).toContain('中央银行理监事会今日决议升息半码');
+    const gbk = context.store.latestArticles(50).find((article) => article.path === 'gbk.md');
+    expect(gbk?.simplifiedText).toBeUndefined();
+    context.store.close();
+  });
+});

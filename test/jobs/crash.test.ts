@@ -61,4 +61,32 @@ describe('a collect killed mid-run', () => {
     expect(files).toEqual({ n: 2000, linked: 2000 });
     expect((await validateFeeds(output)).summary).toBe('3 passed, 0 failed');
   });
+
+  it('stops at the end of a batch on SIGTERM, with the archive closed and consistent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zhoukan-term-'));
+    const posts = join(dir, 'posts');
+    const data = join(dir, 'data');
+    const database = join(data, 'zhoukan.db');
+    await run(join(SHARED, 'tools/make-corpus'), ['--n', '2000', '--out', posts]);
+    const child = spawn(process.execPath, [CLI, 'collect', '--source', posts, '--data', data, '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let waited = 0; waited < 30_000 && child.exitCode === null; waited += 10) {
+      if (archivedCount(database) >= 200) {
+        child.kill('SIGTERM');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await exited).toBe(130);
+    const db = new Database(database, { readonly: true });
+    const counts = db.prepare('SELECT (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM files) AS files, (SELECT COUNT(*) FROM locks) AS locks').get() as { articles: number; files: number; locks: number };
+    const integrity = db.pragma('integrity_check', { simple: true });
+    db.close();
+    expect(integrity).toBe('ok');
+    // Every archived article with its file (a batch is one transaction), and the lock released.
+    expect(counts.articles).toBeGreaterThan(0);
+    expect(counts.articles).toBeLessThan(2000);
+    expect(counts.files).toBe(counts.articles);
+    expect(counts.locks).toBe(0);
+  });
 });
