@@ -2,7 +2,7 @@
 // Theme grouping of N make-corpus posts (default 2,000; budget 3 s): with the default taxonomy and
 // by clustering alone. Prints medians of RUNS runs and their ratio to the budget. The first
 // grouping in a process also loads jieba's dictionary and IDF table; that load is shown apart.
-// Needs `npm run compile` first (it imports dist/).
+// Needs `npm run compile` first (it imports dist/). `--json` prints one line of JSON (for bench/run.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,14 +64,28 @@ for (let run = 0; run < runs; run++) {
 }
 
 const entries = themes.reduce((sum, theme) => sum + theme.entries.length, 0);
-console.log(`themes, ${articles.length} make-corpus posts, median of ${runs} runs (budget ${budgetSeconds} s)`);
-console.log(`  first call (loads jieba + IDF)  ${first.toFixed(3).padStart(7)} s   ${(first / budgetSeconds).toFixed(3)} × budget`);
-for (const [name, values] of [
-  ['default taxonomy', taxonomyRuns],
-  ['clustering only', clusteringRuns],
-  ['clustering only, no folding', unfoldedRuns],
-]) {
-  const value = median(values);
-  console.log(`  ${name.padEnd(30)} ${value.toFixed(3).padStart(7)} s   ${(value / budgetSeconds).toFixed(3)} × budget`);
+const results = {
+  articles: articles.length,
+  runs,
+  budgetSeconds,
+  firstCall: first,
+  taxonomy: median(taxonomyRuns),
+  clustering: median(clusteringRuns),
+  unfolded: median(unfoldedRuns),
+  themes: themes.length,
+  entries,
+};
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(results));
+} else {
+  console.log(`themes, ${articles.length} make-corpus posts, median of ${runs} runs (budget ${budgetSeconds} s)`);
+  console.log(`  first call (loads jieba + IDF)  ${first.toFixed(3).padStart(7)} s   ${(first / budgetSeconds).toFixed(3)} × budget`);
+  for (const [name, value] of [
+    ['default taxonomy', results.taxonomy],
+    ['clustering only', results.clustering],
+    ['clustering only, no folding', results.unfolded],
+  ]) {
+    console.log(`  ${name.padEnd(30)} ${value.toFixed(3).padStart(7)} s   ${(value / budgetSeconds).toFixed(3)} × budget`);
+  }
+  console.log(`  ${themes.length} themes, ${entries} entries after folding near-duplicates`);
 }
-console.log(`  ${themes.length} themes, ${entries} entries after folding near-duplicates`);

@@ -73,16 +73,25 @@ const HEADERS_BY_EXTENSION: Readonly<Record<string, Headers>> = {
 const ASSET: Headers = { 'Cache-Control': ONE_HOUR };
 
 /**
+ * Browsers show application/rss+xml and application/atom+xml as plain text, and apply a feed's XSL
+ * stylesheet only to generic XML: a browser (its request accepts text/html) gets the feed as that.
+ */
+const FEED_FOR_BROWSERS: Headers = { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
+
+/**
  * Headers for a file, by its path relative to the root ('/' separators). `.xml` needs the name:
  * `atom.xml`, `*.atom.xml` → Atom; `rss.xml`, `*.rss.xml` and any `.xml` under `themes/` → RSS;
- * other `.xml` → application/xml. Then by extension; see HEADERS_BY_EXTENSION.
+ * other `.xml` → application/xml. Then by extension; see HEADERS_BY_EXTENSION. Feeds go to
+ * browsers as application/xml (see FEED_FOR_BROWSERS), given the request's Accept header.
  */
-export function headersForFile(relativePath: string): Headers {
+export function headersForFile(relativePath: string, accept = ''): Headers {
   const path = relativePath.toLowerCase();
   const name = posix.basename(path);
-  if (name === FEED_FILES.atom || name.endsWith('.atom.xml')) return ATOM;
-  if (name === FEED_FILES.rss || name.endsWith('.rss.xml') || (path.startsWith('themes/') && name.endsWith('.xml'))) {
-    return RSS;
+  const isAtom = name === FEED_FILES.atom || name.endsWith('.atom.xml');
+  const isRss = name === FEED_FILES.rss || name.endsWith('.rss.xml') || (path.startsWith('themes/') && name.endsWith('.xml'));
+  if (isAtom || isRss) {
+    if (/\btext\/html\b/i.test(accept)) return FEED_FOR_BROWSERS;
+    return { ...(isAtom ? ATOM : RSS), Vary: 'Accept' };
   }
   return HEADERS_BY_EXTENSION[posix.extname(name)] ?? ASSET;
 }
@@ -156,8 +165,9 @@ function createRequestListener(root: string, routes: Readonly<Record<string, Rou
     dotfiles: 'ignore', // 404 for dotfiles, such as the temp files of atomic writes
     fallthrough: false, // every failure comes to our callback, which writes the response
     cacheControl: false, // ours, from headersForFile
-    setHeaders: (res, path) => {
-      for (const [name, value] of Object.entries(headersForFile(relative(root, path).split(sep).join('/')))) {
+    setHeaders: (res: ServerResponse, path) => {
+      const file = relative(root, path).split(sep).join('/');
+      for (const [name, value] of Object.entries(headersForFile(file, res.req.headers.accept))) {
         res.setHeader(name, value);
       }
     },

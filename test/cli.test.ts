@@ -17,6 +17,17 @@ interface JsonFeed {
   items: { id: string; title: string; url: string; content_html: string; summary: string }[];
 }
 
+/** Every file under a folder (relative path) with its modification time. */
+async function modificationTimes(folder: string): Promise<Record<string, number>> {
+  const names = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  const times: Record<string, number> = {};
+  for (const entry of names) {
+    const path = join(entry.parentPath, entry.name);
+    times[path.slice(folder.length + 1)] = (await stat(path)).mtimeMs;
+  }
+  return times;
+}
+
 async function readJsonFeed(output: string): Promise<JsonFeed> {
   return JSON.parse(await readFile(join(output, 'feed.json'), 'utf8')) as JsonFeed;
 }
@@ -28,7 +39,7 @@ describe('zhoukan digest', () => {
     const result = await runCli(['digest', '--source', SEEDS, '--output', output, '--data', join(cwd, 'data')], { cwd });
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/collected 5 new, 0 updated, 0 unchanged, 0 duplicates, 0 skipped, 0 failed sources; built 5 pages and 3 feeds from 5 articles/);
+    expect(result.stdout).toMatch(/collected 5 new, 0 updated, 0 unchanged, 0 duplicates, 0 skipped, 0 failed sources; built 5 pages, 3 feeds and 1 theme from 5 articles/);
 
     expect((await readdir(join(output, 'articles'))).sort()).toHaveLength(5);
     const feed = await readJsonFeed(output);
@@ -47,7 +58,7 @@ describe('zhoukan digest', () => {
       { cwd },
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/collected 18 new, .* 0 skipped, 0 failed sources; built 18 pages and 3 feeds from 18 articles/);
+    expect(result.stdout).toMatch(/collected 18 new, .* 0 skipped, 0 failed sources; built 18 pages, 3 feeds and \d+ themes from 18 articles/);
     expect((await validateFeeds(output)).summary).toBe('3 passed, 0 failed');
 
     const markers = ['海量资讯、精准解读', '责任编辑', 'appendQr', 'app-kaihu-qr', '&#123;', '<style', '<!--', 'cms-style'];
@@ -75,12 +86,18 @@ describe('zhoukan digest', () => {
     const output = join(cwd, 'out');
     const args = ['digest', '--source', SEEDS, '--output', output, '--data', join(cwd, 'data')];
     expect((await runCli(args, { cwd })).code).toBe(0);
-    const before = await stat(join(output, 'rss.xml'));
+    const before = await modificationTimes(output);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['rss.xml', 'index.html', 'assets/feed.xsl', 'digests/index.html']));
+    expect(Object.keys(before).filter((name) => name.startsWith('themes/')).length).toBeGreaterThan(0);
     const again = await runCli(args, { cwd });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/collected 0 new, 0 updated, 5 unchanged/);
-    expect(again.stdout).toMatch(/built 0 pages and 3 feeds from 5 articles .*\(0 written, 5 unchanged\)/);
-    expect((await stat(join(output, 'rss.xml'))).mtimeMs).toBe(before.mtimeMs);
+    expect(again.stdout).toMatch(/built 0 pages, 3 feeds and 1 theme from 5 articles .*\(0 written, \d+ unchanged\)/);
+    // The digest's web copy is written anew (nothing was sent, so the same digest is made again);
+    // every other file, the digest archive included, is left as it was.
+    const withoutWebCopies = (times: Record<string, number>) =>
+      Object.fromEntries(Object.entries(times).filter(([name]) => !/^digests\/\d{4}-W\d{2}\.html$/.test(name)));
+    expect(withoutWebCopies(await modificationTimes(output))).toEqual(withoutWebCopies(before));
   });
 
   it('keeps ids when the site moves to a new base URL', async () => {

@@ -113,6 +113,19 @@ describe('content types and caching', () => {
     expect(typeOf('assets/photo.jpg')).toBeUndefined();
   });
 
+  it('serves feeds to browsers as application/xml, so they apply the XSL stylesheet, and says it varies', async () => {
+    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    for (const path of ['/rss.xml', '/atom.xml', '/themes/keji.xml']) {
+      const browser = await send(server.url, path, { headers: { Accept: browserAccept } });
+      expect(browser.headers['content-type'], path).toBe('application/xml; charset=utf-8');
+      expect(browser.headers.vary, path).toMatch(/\bAccept\b/);
+      const reader = await send(server.url, path, { headers: { Accept: 'application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1' } });
+      expect(reader.headers['content-type'], path).toMatch(/^application\/(rss|atom)\+xml; charset=utf-8$/);
+      expect(reader.headers.vary, path).toMatch(/\bAccept\b/);
+      expect(browser.body.equals(reader.body)).toBe(true);
+    }
+  });
+
   it('serves index.html for / with the security headers of a page', async () => {
     const reply = await send(server.url, '/');
     expect(reply.status).toBe(200);

@@ -61,6 +61,7 @@ function stripWrappingQuotes(title: string): string {
 
 /** `做好_1+4+1_帮扶` → `做好“1+4+1”帮扶`; underscores inside ASCII words and URLs stay. */
 function restoreUnderscoreQuotes(title: string): string {
+  if (!title.includes('_')) return title;
   const chars = [...title];
   const inUrl = urlMask(chars);
   const candidates: number[] = [];

@@ -39,7 +39,7 @@ export function describeCollect(summary: CollectSummary): string {
 
 export function describeBuild(summary: BuildSummary, config: Readonly<Config>): string {
   const where = shown(config.output);
-  return `built ${plural(summary.pages, 'page')} and 3 feeds from ${plural(summary.articles, 'article')} in ${where}/ (${summary.files.written} written, ${summary.files.unchanged} unchanged)`;
+  return `built ${plural(summary.pages, 'page')}, 3 feeds and ${plural(summary.themes, 'theme')} from ${plural(summary.articles, 'article')} in ${where}/ (${summary.files.written} written, ${summary.files.unchanged} unchanged)`;
 }
 
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {

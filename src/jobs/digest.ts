@@ -2,12 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Article, Digest } from '../model.js';
+import { DIGESTS_FOLDER } from '../output/digest-archive.js';
 import { buildDigest } from '../output/digest-model.js';
 import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest.js';
 import { composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail.js';
+import { writeDigestArchive } from '../output/write.js';
 import type { DigestKind } from '../store/digests.js';
 import { groupByTheme } from '../themes/group.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
@@ -41,7 +43,6 @@ export interface DigestRunSummary {
   resumed: number;
 }
 
-export const DIGESTS_FOLDER = 'digests';
 const OUTBOX_FOLDER = 'outbox';
 
 /** Builds the digest of what is new (or of a window), writes its web copy, and sends or stores it. */
@@ -215,9 +216,12 @@ function renderOptions(digest: Digest, context: JobContext): DigestRenderOptions
   };
 }
 
+/** The web copy, then the digest archive that lists it. */
 async function writeWebCopy(digest: Digest, context: JobContext): Promise<string> {
-  const path = join(context.config.output, DIGESTS_FOLDER, `${digest.id}.html`);
-  await writeFileAtomic(path, renderDigestPage(digest, renderOptions(digest, context)));
+  const { config } = context;
+  const path = join(config.output, DIGESTS_FOLDER, `${digest.id}.html`);
+  await writeFileIfChanged(path, renderDigestPage(digest, renderOptions(digest, context)));
+  await writeDigestArchive({ dir: config.output, site: config.site });
   return path;
 }
 

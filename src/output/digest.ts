@@ -110,7 +110,14 @@ function viewOf(digest: Digest, options: Pick<DigestRenderOptions, 'site' | 'tim
     title: entry.title,
     url: absoluteHttpUrl(entry.url, options.site.url),
     source: entry.source,
-    date: formatInZone(entry.published, options.timeZone, zhDigest.entryDate),
+    // The year only when it is not the digest's own: most entries are from this week.
+    date: formatInZone(
+      entry.published,
+      options.timeZone,
+      formatInZone(entry.published, options.timeZone, 'yyyy') === formatInZone(digest.periodEnd, options.timeZone, 'yyyy')
+        ? zhDigest.entryDate
+        : zhDigest.entryDateWithYear,
+    ),
     published: entry.published,
     summary: entry.summary,
     thumbnail: entry.thumbnail ? absoluteHttpUrl(entry.thumbnail, options.site.url) : undefined,

@@ -2,7 +2,8 @@ import { Feed, type Item } from 'feed';
 import type { Article } from '../model.js';
 import { escapeHtml, stripInvalidXmlChars } from '../util/text.js';
 import { joinUrl } from '../util/url.js';
-import { zh } from './zh.js';
+import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
+import { zh, zhSite } from './zh.js';
 
 // RSS 2.0, Atom 1.0 and JSON Feed 1.1. The only importer of `feed`, which is used for RSS and
 // Atom with its known defects worked around (see design.md):
@@ -24,6 +25,12 @@ export interface FeedSite {
 
 export const FEED_FILES = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
 
+/**
+ * The XSL stylesheets that make a readable page of a feed in a browser (feed readers ignore them),
+ * one per folder depth, as the page's links are relative: see feed-xsl.ts.
+ */
+export const FEED_STYLESHEETS = { root: 'assets/feed.xsl', themes: 'assets/theme-feed.xsl' } as const;
+
 const MEDIA_NS = 'http://search.yahoo.com/mrss/';
 
 /** The URL readers should open for an article: its original when known, else its page here. */
@@ -35,9 +42,46 @@ export function pageUrl(article: Pick<Article, 'slug'>, site: Pick<FeedSite, 'ur
   return joinUrl(site.url, `articles/${article.slug}.html`);
 }
 
+/** What sets one feed apart from another: its title, the page it belongs to, its own URLs. */
+interface Channel {
+  id: string;
+  title: string;
+  description: string;
+  /** The page the feed belongs to. */
+  home: string;
+  /** Absolute URLs of the feed in each format it is written in. */
+  self: { rss: string; atom?: string; json: string };
+  /** The XSL stylesheet, relative to the feed. */
+  stylesheet: string;
+}
+
 /** Renders the three feeds for the given articles (already sorted and limited). */
 export function renderFeeds(articles: Article[], site: FeedSite): Record<keyof typeof FEED_FILES, string> {
-  return { rss: renderRss(articles, site), atom: renderAtom(articles, site), json: renderJsonFeed(articles, site) };
+  const channel: Channel = {
+    id: `tag:${site.idAuthority}:feed`,
+    title: site.title,
+    description: site.description,
+    home: site.url,
+    self: { rss: joinUrl(site.url, FEED_FILES.rss), atom: joinUrl(site.url, FEED_FILES.atom), json: joinUrl(site.url, FEED_FILES.json) },
+    stylesheet: FEED_STYLESHEETS.root,
+  };
+  return { rss: renderRss(articles, channel, site), atom: renderAtom(articles, channel, site), json: renderJsonFeed(articles, channel, site) };
+}
+
+/** A theme's feeds, RSS and JSON Feed: its articles among the newest, the page it belongs to its theme page. */
+export function renderThemeFeeds(theme: SiteTheme, site: FeedSite): { rss: string; json: string } {
+  const paths = themeFeedPaths(theme);
+  const channel: Channel = {
+    id: `tag:${site.idAuthority}:feed:${theme.slug}`,
+    title: zhSite.themeFeedTitle(site.title, theme.name),
+    description: zhSite.themeFeedDescription(site.title, theme.name),
+    home: joinUrl(site.url, themePagePath(theme)),
+    self: { rss: joinUrl(site.url, paths.rss), json: joinUrl(site.url, paths.json) },
+    // The feed is one folder down: its stylesheet's links lead back up.
+    stylesheet: `../${FEED_STYLESHEETS.themes}`,
+  };
+  const articles = themeArticles(theme);
+  return { rss: renderRss(articles, channel, site), json: renderJsonFeed(articles, channel, site) };
 }
 
 function newestDate(articles: Article[]): Date {
@@ -47,21 +91,18 @@ function newestDate(articles: Article[]): Date {
   return new Date(newest);
 }
 
-function feedOptions(articles: Article[], site: FeedSite) {
+function feedOptions(articles: Article[], channel: Channel, site: FeedSite) {
   return {
-    id: `tag:${site.idAuthority}:feed`,
-    title: clean(site.title),
-    description: clean(site.description),
-    link: site.url,
+    id: channel.id,
+    title: clean(channel.title),
+    description: clean(channel.description),
+    link: channel.home,
     language: zh.language,
     updated: newestDate(articles),
     generator: 'zhoukan',
     author: { name: clean(site.title) },
-    feedLinks: {
-      rss: joinUrl(site.url, FEED_FILES.rss),
-      atom: joinUrl(site.url, FEED_FILES.atom),
-      json: joinUrl(site.url, FEED_FILES.json),
-    },
+    feedLinks: channel.self,
+    stylesheet: channel.stylesheet,
   };
 }
 
@@ -77,8 +118,8 @@ function baseItem(article: Article, site: FeedSite): Item {
   };
 }
 
-function renderRss(articles: Article[], site: FeedSite): string {
-  const feed = new Feed(feedOptions(articles, site));
+function renderRss(articles: Article[], channel: Channel, site: FeedSite): string {
+  const feed = new Feed(feedOptions(articles, channel, site));
   for (const article of articles) {
     const extensions: NonNullable<Item['extensions']> = [];
     if (article.author) extensions.push({ name: 'dc:creator', objects: { _text: clean(article.author) } });
@@ -98,8 +139,8 @@ function renderRss(articles: Article[], site: FeedSite): string {
   return feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_NS}"`);
 }
 
-function renderAtom(articles: Article[], site: FeedSite): string {
-  const feed = new Feed(feedOptions(articles, site));
+function renderAtom(articles: Article[], channel: Channel, site: FeedSite): string {
+  const feed = new Feed(feedOptions(articles, channel, site));
   for (const article of articles) {
     feed.addItem({
       ...baseItem(article, site),
@@ -127,8 +168,8 @@ interface JsonFeedItem {
   language: string;
 }
 
-function renderJsonFeed(articles: Article[], site: FeedSite): string {
-  const options = feedOptions(articles, site);
+function renderJsonFeed(articles: Article[], channel: Channel, site: FeedSite): string {
+  const options = feedOptions(articles, channel, site);
   const items: JsonFeedItem[] = articles.map((article) => ({
     id: article.id,
     url: articleUrl(article, site),
@@ -145,8 +186,8 @@ function renderJsonFeed(articles: Article[], site: FeedSite): string {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: options.title,
-    home_page_url: site.url,
-    feed_url: options.feedLinks.json,
+    home_page_url: channel.home,
+    feed_url: channel.self.json,
     description: options.description,
     language: zh.language,
     authors: [options.author],

@@ -3,8 +3,16 @@ import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { writeFileIfChanged } from '../util/fs.js';
 import { mapWithLimit } from '../util/pool.js';
-import { FEED_FILES, renderFeeds, type FeedSite } from './feeds.js';
-import { renderArticlePage, renderIndexPage, SITE_CSS, STYLESHEET_FILE, type PageSite } from './site.js';
+import { offsetMinutesInZone } from '../util/time.js';
+import { listDigestWebCopies, renderDigestArchivePage } from './digest-archive.js';
+import { renderFeedXsl } from './feed-xsl.js';
+import { FEED_FILES, FEED_STYLESHEETS, renderFeeds, renderThemeFeeds, type FeedSite } from './feeds.js';
+import { renderIndexPage } from './index-page.js';
+import { DIGEST_ARCHIVE_FILE, ICON_FILE, STYLESHEET_FILE, type PageSite } from './page-layout.js';
+import { SITE_CSS, SITE_ICON } from './site-css.js';
+import { themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
+import { renderArticlePage } from './site.js';
+import { renderThemePage } from './theme-page.js';
 
 export interface OutputOptions {
   dir: string;
@@ -20,6 +28,8 @@ export interface WriteCount {
 
 const WRITE_CONCURRENCY = 16;
 
+type FileToWrite = [path: string, render: () => string];
+
 /** Writes one page per article; files whose content is unchanged are left alone. */
 export async function writeArticlePages(articles: Article[], options: OutputOptions): Promise<WriteCount> {
   const site = pageSite(options);
@@ -30,18 +40,47 @@ export async function writeArticlePages(articles: Article[], options: OutputOpti
 }
 
 /**
- * Writes the feeds, the index and the stylesheet for the newest articles. Called after the pages,
- * so a reader never follows a link to a page not yet written.
+ * Writes what leads to the pages: the feeds of the newest articles, their theme pages and theme
+ * feeds, the digest archive, the assets, and last the index, so a reader never follows a link to a
+ * file not yet written (call it after the article pages). A theme that is no longer among the
+ * newest keeps its files as they were: its subscribers' feed stops getting items, it does not go.
  */
-export async function writeEntryPoints(latest: Article[], options: OutputOptions): Promise<WriteCount> {
+export async function writeEntryPoints(latest: Article[], themes: readonly SiteTheme[], options: OutputOptions): Promise<WriteCount> {
+  const site = pageSite(options);
   const feeds = renderFeeds(latest, options.site);
-  return writeAll(options.dir, [
+  // The feed stylesheets show dates in the zone's offset at the newest article (see feed-xsl.ts).
+  const offsetMinutes = offsetMinutesInZone(latest[0]?.published ?? new Date(0), options.timeZone);
+  const xsl = (root: string) => () => renderFeedXsl({ root, siteTitle: options.site.title, offsetMinutes });
+  const digests = await listDigestWebCopies(options.dir);
+  const first = await writeAll(options.dir, [
     [STYLESHEET_FILE, () => SITE_CSS],
+    [ICON_FILE, () => SITE_ICON],
+    [FEED_STYLESHEETS.root, xsl('')],
+    [FEED_STYLESHEETS.themes, xsl('../')],
     [FEED_FILES.rss, () => feeds.rss],
     [FEED_FILES.atom, () => feeds.atom],
     [FEED_FILES.json, () => feeds.json],
-    ['index.html', () => renderIndexPage(latest, pageSite(options))],
+    [DIGEST_ARCHIVE_FILE, () => renderDigestArchivePage(digests, site)],
+    ...themes.flatMap((theme) => themeFiles(theme, options)),
   ]);
+  const index = await writeAll(options.dir, [['index.html', () => renderIndexPage(themes, site)]]);
+  return { written: first.written + index.written, unchanged: first.unchanged + index.unchanged };
+}
+
+/** Rewrites digests/index.html from the web copies in digests/, e.g. after writing one. */
+export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title'> }): Promise<boolean> {
+  const digests = await listDigestWebCopies(options.dir);
+  return writeFileIfChanged(join(options.dir, DIGEST_ARCHIVE_FILE), renderDigestArchivePage(digests, options.site));
+}
+
+function themeFiles(theme: SiteTheme, options: OutputOptions): FileToWrite[] {
+  const paths = themeFeedPaths(theme);
+  const feeds = renderThemeFeeds(theme, options.site);
+  return [
+    [themePagePath(theme), () => renderThemePage(theme, pageSite(options))],
+    [paths.rss, () => feeds.rss],
+    [paths.json, () => feeds.json],
+  ];
 }
 
 /**
@@ -71,10 +110,10 @@ export function outputFingerprint(options: OutputOptions): string {
 }
 
 function pageSite(options: OutputOptions): PageSite {
-  return { url: options.site.url, title: options.site.title, timeZone: options.timeZone };
+  return { url: options.site.url, title: options.site.title, description: options.site.description, timeZone: options.timeZone };
 }
 
-async function writeAll(dir: string, files: [string, () => string][]): Promise<WriteCount> {
+async function writeAll(dir: string, files: FileToWrite[]): Promise<WriteCount> {
   const changed = await mapWithLimit(files, WRITE_CONCURRENCY, ([name, render]) => writeFileIfChanged(join(dir, name), render()));
   const written = changed.filter(Boolean).length;
   return { written, unchanged: files.length - written };

@@ -16,6 +16,40 @@ export const zh = {
   subscribe: '订阅',
   feeds: { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' },
   dateGuessed: '（发布时间不详，以收录时间为准）',
+  /** Between items of a list in running text. */
+  listSeparator: '、',
+} as const;
+
+/** The site around the articles: navigation, the index, theme pages, the digest archive. */
+export const zhSite = {
+  nav: { label: '网站导航', home: '首页', digests: '往期摘要', subscribe: '订阅' },
+  themes: '主题',
+  count: (count: number) => `${count}篇`,
+  viewTheme: (count: number) => `查看全部${count}篇`,
+  similar: '相似报道',
+  themesOfLatest: (count: number) => `最新${count}篇文章的主题`,
+  noArticles: '还没有文章。',
+  digests: '每周摘要',
+  digestsIntro: '每周一封邮件，把一周的新文章按主题整理；每一期都有网页版。',
+  allDigests: '全部往期摘要',
+  noDigests: '还没有每周摘要。',
+  subscribeIntro: '用 RSS 阅读器订阅全部文章，或只订阅关心的主题；有新文章时，阅读器会自动收到。',
+  allArticles: '全部文章',
+  keywords: '关键词',
+  subscribeTheme: '订阅本主题',
+  themeNote: (count: number) => `最新文章中的${count}篇`,
+  themeFeedTitle: (site: string, theme: string) => `${site} · ${theme}`,
+  themeFeedDescription: (site: string, theme: string) => `「${site}」里「${theme}」主题的最新文章。`,
+  digestArchiveNote: (site: string) => `「${site}」每周摘要邮件的网页版，新的在前。`,
+} as const;
+
+/** The page a browser shows for rss.xml and atom.xml (the XSL stylesheet). */
+export const zhFeedPage = {
+  kind: '订阅源',
+  notice: '这是一个订阅源，供 RSS 阅读器使用。把下面的地址复制到阅读器里即可订阅：',
+  webPage: '网页版',
+  /** Around the number of items, which the stylesheet counts: 最新50篇. */
+  items: { before: '最新', after: '篇' },
 } as const;
 
 /** The weekly digest: its e-mail (HTML and plain text) and its web copy. */
@@ -28,6 +62,7 @@ export const zhDigest = {
   periodSeparator: '—',
   /** An entry's date. */
   entryDate: 'M月d日',
+  entryDateWithYear: 'yyyy年M月d日',
   /** 【周刊】2022年第20周 · 中小企业与民营经济等 12 篇 */
   subject: (week: string, biggestTheme: string | undefined, themeCount: number, total: number) =>
     `【周刊】${week}${biggestTheme ? ` · ${biggestTheme}${themeCount > 1 ? '等' : ''}` : ' ·'} ${total} 篇`,

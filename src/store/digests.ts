@@ -52,6 +52,9 @@ interface DigestRow {
 const COUNTS = `(digests.status = 'sent' OR EXISTS (SELECT 1 FROM deliveries
   WHERE deliveries.digest_id = digests.id AND deliveries.status IN ('pending', 'sending', 'deferred')))`;
 
+/** Past this many candidates per article wanted, scanning by publication time beats sorting them. */
+const UNSENT_SORT_FACTOR = 10;
+
 export class DigestRecords {
   constructor(private readonly db: Database.Database) {}
 
@@ -71,9 +74,12 @@ export class DigestRecords {
     const where = `duplicate_of IS NULL AND first_revision > @after
       AND id NOT IN (SELECT article_id FROM digest_articles JOIN digests ON digests.id = digest_id WHERE digests.kind != 'preview' AND ${COUNTS})`;
     const after = afterRevision ?? 0;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${where}`).get({ after }) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM articles INDEXED BY articles_unsent WHERE ${where}`).get({ after }) as { n: number }).n;
+    // A few new articles: found by revision, then sorted. Most of the archive (a first digest):
+    // read newest first by publication time until `limit` qualify, instead of sorting them all.
+    const index = total > limit * UNSENT_SORT_FACTOR ? 'articles_published' : 'articles_unsent';
     const rows = this.db
-      .prepare(`SELECT * FROM articles WHERE ${where} ORDER BY published DESC, id LIMIT @limit`)
+      .prepare(`SELECT * FROM articles INDEXED BY ${index} WHERE ${where} ORDER BY published DESC, id LIMIT @limit`)
       .all({ after, limit }) as ArticleRow[];
     return { articles: rows.map(fromRow), total };
   }

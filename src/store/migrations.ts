@@ -121,4 +121,8 @@ export const MIGRATIONS: readonly string[] = [
     via TEXT NOT NULL
   );
   `,
+  `
+  -- Articles no digest has held are counted and chosen by first_revision without reading their rows.
+  CREATE INDEX articles_unsent ON articles(first_revision, id) WHERE duplicate_of IS NULL;
+  `,
 ];

@@ -1,4 +1,5 @@
 import type { Article, ArticleImage, ArticleMeta } from '../model.js';
+import { shortHash } from '../util/hash.js';
 
 // How an article is kept in a row of the articles table: times as UTC milliseconds, lists as JSON.
 
@@ -75,4 +76,18 @@ export function fromRow(row: ArticleRow): Article {
     ...(row.lead_image !== null ? { leadImage: JSON.parse(row.lead_image) as ArticleImage } : {}),
     meta: JSON.parse(row.meta) as ArticleMeta,
   };
+}
+
+/** What tells a changed article from an unchanged one, and the same story under another id. */
+export interface ArticleHashes {
+  /** Everything published about the article (the guessed-date flag aside). */
+  content: string;
+  /** The body text without whitespace. */
+  body: string;
+}
+
+/** Pure, so a worker thread can compute it beside the cleaning; the archive compares what it gets. */
+export function articleHashes(article: NewArticle): ArticleHashes {
+  const { dateGuessed: _guessed, ...published } = article;
+  return { content: shortHash(JSON.stringify(published), 32), body: shortHash(article.text.replace(/[\s\u3000]+/gu, ''), 32) };
 }

@@ -8,14 +8,22 @@ import { shortHash } from '../util/hash.js';
 import { slugFor } from '../util/slug.js';
 import { DigestRecords } from './digests.js';
 import { MIGRATIONS } from './migrations.js';
-import { fromRow, toRow, type ArticleRow } from './rows.js';
+import { articleHashes, fromRow, toRow, type ArticleHashes, type ArticleRow } from './rows.js';
 
 // The archive: SQLite through better-sqlite3, WAL, numbered migrations. The only importer of
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
 // or none of it.
 
-export type { NewArticle } from './rows.js';
+export type { ArticleHashes, NewArticle } from './rows.js';
+export { articleHashes } from './rows.js';
 import type { NewArticle } from './rows.js';
+
+/** What tells whether a file of a folder source may have changed since it was read. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  deleted: boolean;
+}
 
 /** What a folder source knew about a file at the last successful read. */
 export interface FileState {
@@ -36,6 +44,8 @@ export interface FileRecord {
 
 export interface CollectedItem {
   article?: NewArticle;
+  /** The article's hashes when already computed (by a worker); computed here otherwise. */
+  hashes?: ArticleHashes;
   /** The folder file it came from, recorded in the same transaction as the article. */
   file?: FileRecord;
   /** Why the file could not be used; the file is recorded so it is not read again until it changes. */
@@ -68,6 +78,9 @@ export class SqliteStore {
   /** Digests, deliveries and unsubscribes. */
   readonly digests: DigestRecords;
 
+  /** Prepared once per archive: preparing costs more than running a small statement. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(db: Database.Database, path: string) {
     this.db = db;
     this.path = path;
@@ -91,40 +104,68 @@ export class SqliteStore {
     return new SqliteStore(db, path);
   }
 
+  /** The prepared statement for `sql`, prepared on first use. */
+  private sql(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** What is known about every file of a folder source, by path. */
   fileStates(source: string): Map<string, FileState> {
+    // Rows as arrays, and one object per file: at 100k files this runs on every collect.
     const rows = this.db
       .prepare('SELECT path, size, mtime_ms, content_hash, article_id, deleted_at FROM files WHERE source = ?')
-      .all(source) as { path: string; size: number; mtime_ms: number; content_hash: string; article_id: string | null; deleted_at: number | null }[];
+      .raw(true)
+      .all(source) as [string, number, number, string, string | null, number | null][];
     const states = new Map<string, FileState>();
-    for (const row of rows) {
-      states.set(row.path, {
-        size: row.size,
-        mtimeMs: row.mtime_ms,
-        contentHash: row.content_hash,
-        ...(row.article_id ? { articleId: row.article_id } : {}),
-        deleted: row.deleted_at !== null,
-      });
+    for (const [path, size, mtimeMs, contentHash, articleId, deletedAt] of rows) {
+      const state: FileState = { size, mtimeMs, contentHash, deleted: deletedAt !== null };
+      if (articleId) state.articleId = articleId;
+      states.set(path, state);
     }
     return states;
   }
 
+  /**
+   * Size, mtime and deletion of every file of a folder source: all a rerun compares, and about half
+   * the cost of fileStates for a large folder (no hashes or ids are read).
+   */
+  fileStamps(source: string): Map<string, FileStamp> {
+    const rows = this.db
+      .prepare('SELECT path, size, mtime_ms, deleted_at FROM files WHERE source = ?')
+      .raw(true)
+      .all(source) as [string, number, number, number | null][];
+    const stamps = new Map<string, FileStamp>();
+    for (const [path, size, mtimeMs, deletedAt] of rows) stamps.set(path, { size, mtimeMs, deleted: deletedAt !== null });
+    return stamps;
+  }
+
+  /** The hash of a file's bytes at its last read, if the file is known. */
+  fileContentHash(source: string, path: string): string | undefined {
+    const row = this.sql('SELECT content_hash FROM files WHERE source = ? AND path = ?').get(source, path) as { content_hash: string } | undefined;
+    return row?.content_hash;
+  }
+
   /** Records a file whose bytes did not change although its size or mtime did. */
   touchFiles(files: FileRecord[]): void {
-    const update = this.db.prepare(
+    const update = this.sql(
       'UPDATE files SET size = ?, mtime_ms = ?, deleted_at = NULL WHERE source = ? AND path = ?',
     );
     this.db.transaction(() => {
@@ -134,7 +175,7 @@ export class SqliteStore {
 
   /** Marks files as gone from their folder; their articles stay archived. */
   markFilesDeleted(source: string, paths: string[], now: Date): void {
-    const update = this.db.prepare('UPDATE files SET deleted_at = ? WHERE source = ? AND path = ? AND deleted_at IS NULL');
+    const update = this.sql('UPDATE files SET deleted_at = ? WHERE source = ? AND path = ? AND deleted_at IS NULL');
     this.db.transaction(() => {
       for (const path of paths) update.run(now.getTime(), source, path);
     })();
@@ -147,87 +188,90 @@ export class SqliteStore {
    * whole batch or nothing, and a rerun reads exactly what was not saved.
    */
   saveCollected(items: CollectedItem[], now: Date): SaveResult[] {
-    return this.db.transaction(() => items.map((item) => this.saveOne(item, now)))();
+    return this.db.transaction(() => {
+      // The revision counter is read once and written once per batch, not per article.
+      const counter = { revision: this.revision() };
+      const start = counter.revision;
+      const results = items.map((item) => this.saveOne(item, now, counter));
+      if (counter.revision !== start) this.setMeta('revision', String(counter.revision));
+      return results;
+    })();
   }
 
-  private saveOne(item: CollectedItem, now: Date): SaveResult {
+  private saveOne(item: CollectedItem, now: Date, counter: { revision: number }): SaveResult {
     let result: SaveResult = { outcome: 'skipped' };
-    if (item.article) result = this.saveArticle(item.article, now);
+    if (item.article) result = this.saveArticle(item.article, item.hashes ?? articleHashes(item.article), now, counter);
     if (item.file) {
-      this.db
-        .prepare(
-          `INSERT INTO files (source, path, size, mtime_ms, content_hash, article_id, problem, deleted_at)
-           VALUES (@source, @path, @size, @mtimeMs, @contentHash, @articleId, @problem, NULL)
-           ON CONFLICT(source, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
-             content_hash = excluded.content_hash, article_id = excluded.article_id,
-             problem = excluded.problem, deleted_at = NULL`,
-        )
-        .run({ ...item.file, articleId: result.id ?? null, problem: item.problem ?? null });
+      this.sql(
+        `INSERT INTO files (source, path, size, mtime_ms, content_hash, article_id, problem, deleted_at)
+         VALUES (@source, @path, @size, @mtimeMs, @contentHash, @articleId, @problem, NULL)
+         ON CONFLICT(source, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
+           content_hash = excluded.content_hash, article_id = excluded.article_id,
+           problem = excluded.problem, deleted_at = NULL`,
+      ).run({
+        source: item.file.source,
+        path: item.file.path,
+        size: item.file.size,
+        mtimeMs: item.file.mtimeMs,
+        contentHash: item.file.contentHash,
+        articleId: result.id ?? null,
+        problem: item.problem ?? null,
+      });
     }
     return result;
   }
 
-  private saveArticle(article: NewArticle, now: Date): SaveResult {
-    const contentHash = hashArticle(article);
-    const bodyHash = hashBody(article.text);
-    const existing = this.db.prepare('SELECT content_hash, duplicate_of FROM articles WHERE id = ?').get(article.id) as
+  private saveArticle(article: NewArticle, hashes: ArticleHashes, now: Date, counter: { revision: number }): SaveResult {
+    const { content: contentHash, body: bodyHash } = hashes;
+    const existing = this.sql('SELECT content_hash, duplicate_of FROM articles WHERE id = ?').get(article.id) as
       | { content_hash: string; duplicate_of: string | null }
       | undefined;
     if (existing) {
       if (existing.content_hash === contentHash) return { outcome: 'unchanged', id: article.id };
-      const revision = this.nextRevision();
-      this.db
-        .prepare(
-          `UPDATE articles SET source = @source, path = @path, link = @link, title = @title, published = @published,
-             date_guessed = @dateGuessed, updated = @updated, author = @author, categories = @categories, html = @html,
-             text = @text, simplified_text = @simplifiedText, summary = @summary, length = @length, images = @images, lead_image = @leadImage, meta = @meta,
-             content_hash = @contentHash, body_hash = @bodyHash, last_changed = @now, revision = @revision
-           WHERE id = @id`,
-        )
+      const revision = (counter.revision += 1);
+      this.sql(
+        `UPDATE articles SET source = @source, path = @path, link = @link, title = @title, published = @published,
+           date_guessed = @dateGuessed, updated = @updated, author = @author, categories = @categories, html = @html,
+           text = @text, simplified_text = @simplifiedText, summary = @summary, length = @length, images = @images, lead_image = @leadImage, meta = @meta,
+           content_hash = @contentHash, body_hash = @bodyHash, last_changed = @now, revision = @revision
+         WHERE id = @id`,
+      )
         // An edit without its own `updated` date is dated by when it was seen.
         .run({ ...toRow(article), updated: (article.updated ?? now).getTime(), contentHash, bodyHash, now: now.getTime(), revision });
       return { outcome: 'updated', id: article.id };
     }
 
     const original = article.text.trim()
-      ? (this.db
-          .prepare('SELECT id FROM articles WHERE body_hash = ? AND duplicate_of IS NULL ORDER BY first_seen LIMIT 1')
-          .get(bodyHash) as { id: string } | undefined)
+      ? (this.sql('SELECT id FROM articles WHERE body_hash = ? AND duplicate_of IS NULL ORDER BY first_seen LIMIT 1').get(bodyHash) as
+          | { id: string }
+          | undefined)
       : undefined;
-    const revision = this.nextRevision();
-    this.db
-      .prepare(
-        `INSERT INTO articles (id, slug, source, path, link, title, published, date_guessed, updated, author, categories,
-           html, text, simplified_text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
-           last_changed, revision, first_revision)
-         VALUES (@id, @slug, @source, @path, @link, @title, @published, @dateGuessed, @updated, @author, @categories,
-           @html, @text, @simplifiedText, @summary, @length, @images, @leadImage, @meta, @contentHash, @bodyHash, @duplicateOf, @now,
-           @now, @revision, @revision)`,
-      )
-      .run({
-        ...toRow(article),
-        slug: this.freeSlug(article),
-        contentHash,
-        bodyHash,
-        duplicateOf: original?.id ?? null,
-        now: now.getTime(),
-        revision,
-      });
+    const revision = (counter.revision += 1);
+    this.sql(
+      `INSERT INTO articles (id, slug, source, path, link, title, published, date_guessed, updated, author, categories,
+         html, text, simplified_text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
+         last_changed, revision, first_revision)
+       VALUES (@id, @slug, @source, @path, @link, @title, @published, @dateGuessed, @updated, @author, @categories,
+         @html, @text, @simplifiedText, @summary, @length, @images, @leadImage, @meta, @contentHash, @bodyHash, @duplicateOf, @now,
+         @now, @revision, @revision)`,
+    ).run({
+      ...toRow(article),
+      slug: this.freeSlug(article),
+      contentHash,
+      bodyHash,
+      duplicateOf: original?.id ?? null,
+      now: now.getTime(),
+      revision,
+    });
     return original ? { outcome: 'duplicate', id: article.id, duplicateOf: original.id } : { outcome: 'new', id: article.id };
   }
 
   /** Slugs are fixed when an article is first archived, so its page never moves. */
   private freeSlug(article: NewArticle): string {
-    const taken = this.db.prepare('SELECT 1 FROM articles WHERE slug = ?');
+    const taken = this.sql('SELECT 1 FROM articles WHERE slug = ?');
     const slug = slugFor(article);
     if (!taken.get(slug)) return slug;
     return `${slug}-${shortHash(article.id, 8)}`;
-  }
-
-  private nextRevision(): number {
-    const revision = Number(this.getMeta('revision') ?? '0') + 1;
-    this.setMeta('revision', String(revision));
-    return revision;
   }
 
   /** The current revision: every change to an article takes the next number. */
@@ -237,8 +281,8 @@ export class SqliteStore {
 
   /** Published (non-duplicate) articles, newest first. */
   latestArticles(limit: number): Article[] {
-    const rows = this.db
-      .prepare('SELECT * FROM articles WHERE duplicate_of IS NULL ORDER BY published DESC, id LIMIT ?')
+    const rows = this
+      .sql('SELECT * FROM articles WHERE duplicate_of IS NULL ORDER BY published DESC, id LIMIT ?')
       .all(limit) as ArticleRow[];
     return rows.map(fromRow);
   }
@@ -248,36 +292,36 @@ export class SqliteStore {
    * at most `limit`: page through with the revision of the last one returned.
    */
   articlesChangedSince(revision: number, limit = Number.MAX_SAFE_INTEGER): (Article & { revision: number })[] {
-    const rows = this.db
-      .prepare('SELECT * FROM articles WHERE duplicate_of IS NULL AND revision > ? ORDER BY revision LIMIT ?')
+    const rows = this
+      .sql('SELECT * FROM articles WHERE duplicate_of IS NULL AND revision > ? ORDER BY revision LIMIT ?')
       .all(revision, limit) as ArticleRow[];
     return rows.map((row) => ({ ...fromRow(row), revision: row.revision }));
   }
 
   /** The id of the article archived under this original link, if any. */
   idForLink(link: string): string | undefined {
-    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? ORDER BY first_seen LIMIT 1').get(link) as { id: string } | undefined;
+    const row = this.sql('SELECT id FROM articles WHERE link = ? ORDER BY first_seen LIMIT 1').get(link) as { id: string } | undefined;
     return row?.id;
   }
 
   hasArticle(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
+    return this.sql('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
   }
 
   getArticle(id: string): Article | undefined {
-    const row = this.db.prepare('SELECT * FROM articles WHERE id = ?').get(id) as ArticleRow | undefined;
+    const row = this.sql('SELECT * FROM articles WHERE id = ?').get(id) as ArticleRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   counts(): { articles: number; duplicates: number } {
-    const row = this.db
-      .prepare('SELECT COUNT(*) FILTER (WHERE duplicate_of IS NULL) AS articles, COUNT(duplicate_of) AS duplicates FROM articles')
-      .get() as { articles: number; duplicates: number };
-    return row;
+    // Two index-only counts: a scan of the table itself would read every article's text.
+    const articles = (this.sql('SELECT COUNT(*) AS n FROM articles WHERE duplicate_of IS NULL').get() as { n: number }).n;
+    const all = (this.sql('SELECT COUNT(*) AS n FROM articles').get() as { n: number }).n;
+    return { articles, duplicates: all - articles };
   }
 
   getSourceState(key: string): SourceState | undefined {
-    const row = this.db.prepare('SELECT * FROM sources WHERE key = ?').get(key) as
+    const row = this.sql('SELECT * FROM sources WHERE key = ?').get(key) as
       | { key: string; url: string | null; etag: string | null; last_modified: string | null; last_success: number | null; error_count: number; last_error: string | null; next_check: number | null }
       | undefined;
     if (!row) return undefined;
@@ -294,8 +338,8 @@ export class SqliteStore {
   }
 
   saveSourceState(state: SourceState): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO sources (key, url, etag, last_modified, last_success, error_count, last_error, next_check)
          VALUES (@key, @url, @etag, @lastModified, @lastSuccess, @errorCount, @lastError, @nextCheck)
          ON CONFLICT(key) DO UPDATE SET url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,
@@ -321,24 +365,24 @@ export class SqliteStore {
   tryLock(kind: string, now: Date): LockHandle | undefined {
     const owner = `${hostname()}:${process.pid}:${shortHash(`${now.getTime()}${Math.random()}`, 8)}`;
     const acquired = this.db.transaction(() => {
-      const held = this.db.prepare('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
+      const held = this.sql('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
       if (held && isAlive(held)) return false;
-      this.db
-        .prepare('INSERT INTO locks (kind, owner, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+      this
+        .sql('INSERT INTO locks (kind, owner, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
         .run(kind, owner, process.pid, hostname(), now.getTime());
       return true;
     }).immediate();
     if (!acquired) return undefined;
     return {
       release: () => {
-        if (this.db.open) this.db.prepare('DELETE FROM locks WHERE kind = ? AND owner = ?').run(kind, owner);
+        if (this.db.open) this.sql('DELETE FROM locks WHERE kind = ? AND owner = ?').run(kind, owner);
       },
     };
   }
 
   /** Who holds a lock, for messages. */
   lockHolder(kind: string): { pid: number; host: string; since: Date } | undefined {
-    const held = this.db.prepare('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
+    const held = this.sql('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
     return held ? { pid: held.pid, host: held.host, since: new Date(held.acquired_at) } : undefined;
   }
 }
@@ -365,13 +409,4 @@ function isAlive(lock: LockRow): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function hashArticle(article: NewArticle): string {
-  const { dateGuessed: _guessed, ...published } = article;
-  return shortHash(JSON.stringify(published), 32);
-}
-
-function hashBody(text: string): string {
-  return shortHash(text.replace(/[\s\u3000]+/gu, ''), 32);
 }

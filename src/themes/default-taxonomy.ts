@@ -1,5 +1,7 @@
 // The default themes for Chinese finance and policy news, plus two general themes for the
 // non-finance stories such feeds also carry. Data: the config may edit or replace it.
+// Slugs name each theme's page and feeds on the site (themes/<slug>.html): never change one, or
+// readers subscribed to its feed lose it.
 // Weights: 3 = the word alone names the theme, 2 = a strong sign, 1 = supporting, below 1 = faint.
 import type { Taxonomy } from './taxonomy.js';
 
@@ -7,6 +9,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
   themes: [
     {
       name: '宏观经济',
+      slug: 'macro',
       keywords: {
         宏观经济: 3, GDP: 3, 国内生产总值: 3, 经济增长: 2.5, 经济运行: 2.5, 稳增长: 2, 经济数据: 2.5,
         国家统计局: 1.5, 统计局: 1, 规模以上工业企业: 3, 规上工业: 3, 工业企业: 2, 利润总额: 2, 工业增加值: 3,
@@ -16,6 +19,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '货币政策与利率',
+      slug: 'monetary-policy',
       keywords: {
         LPR: 3, 贷款市场报价利率: 3, MLF: 3, 中期借贷便利: 3, 降准: 3, 降息: 3, 加息: 2, 存款准备金率: 3,
         逆回购: 3, 货币政策: 3, 利率: 2, 基点: 2, 央行: 2, 人民银行: 2, 流动性: 1.5, 再贷款: 2.5, 社融: 2.5,
@@ -24,6 +28,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '财政与税收',
+      slug: 'fiscal-tax',
       keywords: {
         财政: 2.5, 税收: 2.5, 减税降费: 3, 留抵退税: 3, 增值税留抵退税: 3, 退税: 2.5, 增值税: 2, 个人所得税: 2.5,
         企业所得税: 2.5, 专项债: 3, 地方政府专项债券: 3, 财政部: 2.5, 预算: 1.5, 一般公共预算: 3, 财政赤字: 3,
@@ -32,6 +37,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '银行与保险',
+      slug: 'banking-insurance',
       keywords: {
         银行: 2, 商业银行: 2.5, 银行业: 2.5, 保险: 2, 保险公司: 2.5, 保险业: 2.5, 银保监会: 3, 不良贷款: 3,
         不良率: 3, 存款: 1.5, 理财: 1.5, 理财产品: 2, 信托: 2, 险企: 3, 保费: 3, 网点: 1, 信用卡: 2.5,
@@ -40,6 +46,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '股市与资本市场',
+      slug: 'capital-markets',
       keywords: {
         股市: 3, A股: 3, 沪指: 3, 深成指: 3, 上证指数: 3, 深证成指: 3, 创业板指: 3, 创业板: 2, 科创板: 2.5,
         北交所: 2.5, 注册制: 2.5, 证监会: 2.5, 上市公司: 1.5, IPO: 3, 券商: 2.5, 证券: 2, 基金: 1.5,
@@ -50,6 +57,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '公司与业绩',
+      slug: 'companies',
       keywords: {
         净利润: 3, 归母净利润: 3, 净利: 2.5, 营业收入: 2.5, 营收: 2.5, 业绩: 2.5, 财报: 3, 年报: 2.5,
         季报: 2.5, 半年报: 2.5, 三季报: 2.5, 董事长: 1.5, 股东: 1.5, 收购: 2, 并购: 2, 亏损: 2, 盈利: 1.5,
@@ -58,6 +66,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '房地产',
+      slug: 'real-estate',
       keywords: {
         房地产: 3, 楼市: 3, 房价: 3, 商品房: 3, 房企: 3, 住宅: 2, 房地产开发投资: 3, 开发商: 2.5, 土拍: 3,
         限购: 2.5, 首付: 2.5, 公积金: 2, 住房公积金: 2, 住房: 2, 保交楼: 3, 二手房: 3, 新房: 2.5, 物业: 1.5,
@@ -66,6 +75,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '中小企业与民营经济',
+      slug: 'smes-private-economy',
       keywords: {
         中小企业: 3, 中小微企业: 3, 小微企业: 2.5, 民营企业: 3, 民营经济: 3, 个体工商户: 3, 专精特新: 3,
         小巨人: 2, 纾困: 2.5, 助企纾困: 3, 纾困解难: 3, 惠企: 2, 惠企政策: 2.5, 帮扶: 1.5, 市场主体: 2,
@@ -74,6 +84,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '产业与科技创新',
+      slug: 'industry-innovation',
       keywords: {
         制造业: 2, 产业链: 2, 科技创新: 3, 集成电路: 2.5, 半导体: 2.5, 芯片: 2, 新能源汽车: 2.5, 智能制造: 3,
         工业互联网: 3, 数字经济: 2.5, 数字化转型: 2.5, 研发: 1.5, 高新技术: 2.5, 先进制造业: 3, 装备制造: 2.5,
@@ -82,6 +93,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '外贸与对外开放',
+      slug: 'trade-opening-up',
       keywords: {
         外贸: 3, 进出口: 3, 出口: 2, 进口: 2, 海关: 2.5, 海关总署: 3, 贸易: 2, 关税: 2.5, 外资: 2.5,
         外商投资: 3, 自贸区: 3, 自贸试验区: 3, 自由贸易试验区: 3, RCEP: 3, 跨境电商: 3, 一带一路: 2.5,
@@ -90,6 +102,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '能源与绿色低碳',
+      slug: 'energy-low-carbon',
       keywords: {
         能源: 2.5, 碳达峰: 3, 碳中和: 3, 双碳: 3, 光伏: 3, 风电: 3, 储能: 3, 新能源: 2, 煤炭: 2.5, 电力: 2,
         电煤: 3, 油价: 2.5, 石油: 2, 原油: 2.5, 天然气: 2.5, 碳排放: 3, 节能: 2, 减排: 2.5, 绿色低碳: 3,
@@ -98,6 +111,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '消费就业与民生',
+      slug: 'consumption-jobs',
       keywords: {
         消费: 2, 消费者: 1.5, 社会消费品零售总额: 3, 社零: 3, 消费券: 3, 零售: 1.5, 就业: 2.5, 失业率: 3,
         稳就业: 3, 高校毕业生: 2.5, 养老: 2, 养老金: 2.5, 医保: 2.5, 社保: 2.5, 民生: 2, 物价: 1.5,
@@ -106,6 +120,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '国际经济与汇率',
+      slug: 'global-economy-fx',
       keywords: {
         汇率: 3, 人民币汇率: 3, 美元: 2, 美联储: 3, 欧元: 2, 日元: 2, 全球经济: 2.5, 世界经济: 2.5,
         国际货币基金组织: 3, IMF: 3, 世界银行: 2, 美债: 3, 外汇: 2, 外汇储备: 3, 离岸人民币: 3,
@@ -114,6 +129,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '农业与乡村振兴',
+      slug: 'agriculture-rural',
       keywords: {
         农业: 3, 农村: 2.5, 农民: 2.5, 乡村振兴: 3, 粮食: 3, 粮食安全: 3, 种业: 3, 耕地: 3, 高标准农田: 3,
         生猪: 3, 三农: 3, 农产品: 2.5, 春耕: 3, 秋粮: 3, 夏粮: 3, 化肥: 2, 农业农村部: 3, 脱贫: 2, 种粮: 3,
@@ -121,6 +137,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '社会与公共安全',
+      slug: 'society-public-safety',
       keywords: {
         疫情: 2, 疫情防控: 2.5, 新冠: 2, 新冠肺炎: 2, 确诊病例: 3, 本土病例: 3, 本土确诊病例: 3,
         无症状感染者: 3, 核酸检测: 2.5, 感染者: 2, 事故: 3, 坠毁: 3, 客机: 2.5, 失事: 3, 救援: 2.5, 遇难: 3,
@@ -130,6 +147,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     },
     {
       name: '科技与互联网',
+      slug: 'tech-internet',
       keywords: {
         人工智能: 3, AI: 3, 算法: 2.5, 互联网: 2.5, 科技: 1.5, 软件: 2, 开源: 3, 版本: 2, 手机: 2,
         机器人: 2.5, 自动驾驶: 3, 元宇宙: 3, 云计算: 3, 大数据: 2, 程序: 2, 代码: 2.5, 智能: 1.5,

