@@ -4,6 +4,7 @@ import { AppError } from './errors.js';
 import { readDigest, readSmtp, readTaxonomy } from './config/digest.js';
 import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt } from './config/fields.js';
 import { checkDistinctNames, feedSource, folderSource, readFeeds, readSources } from './config/sources.js';
+import type { SmtpSettings } from './output/mail.js';
 import type { Taxonomy } from './themes/taxonomy.js';
 import { isValidZone } from './util/time.js';
 
@@ -50,16 +51,7 @@ export interface Config {
     entriesPerTheme: number;
   };
   /** Absent when no SMTP server is configured: the digest then goes to data/outbox/. */
-  smtp?: {
-    url?: string;
-    host?: string;
-    port?: number;
-    secure?: boolean;
-    user?: string;
-    /** From the environment only (SMTP_PASSWORD). */
-    password?: string;
-    requireTls?: boolean;
-    caFile?: string;
+  smtp?: Omit<SmtpSettings, 'timeoutMs'> & {
     /** Tries per message within one run before it is left for the next run. */
     attempts: number;
     /** Wait before the second try; doubles after each. */
