@@ -6,15 +6,9 @@ import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import type { CollectSummary } from './jobs/collect.js';
 import type { JobContext } from './jobs/context.js';
-import { runBuild } from './jobs/build.js';
-import { runCollect } from './jobs/collect.js';
 import { withJobLock } from './jobs/lock.js';
-import { runDigest, type DigestOptions } from './jobs/digest.js';
-import { runCollectAndBuild } from './jobs/pipeline.js';
-import { startScheduler } from './scheduler.js';
-import { startServer } from './server.js';
+import type { DigestOptions } from './jobs/digest.js';
 import { SqliteStore } from './store/sqlite.js';
-import { unsubscribeRoute } from './unsubscribe.js';
 import { createConsoleLog, type Log } from './util/log.js';
 import { parseDate } from './util/time.js';
 
@@ -133,8 +127,11 @@ function jobContext(run: Run): JobContext {
   return { config: run.config, store: run.store, log: run.log, now: new Date(), fetch: globalThis.fetch, signal: run.signal };
 }
 
+// Each command loads only the modules it runs: start-up is part of every rerun's cost.
+
 async function digest(run: Run): Promise<number> {
   const options = digestOptions(run);
+  const [{ runCollectAndBuild }, { runDigest }] = await Promise.all([import('./jobs/pipeline.js'), import('./jobs/digest.js')]);
   const pipeline = await runCollectAndBuild(jobContext(run), { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
   const parts = [describeCollect(pipeline.collect)];
   if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
@@ -181,6 +178,7 @@ function noteUnsubscribeLinks(run: Run): void {
 }
 
 async function collect(run: Run): Promise<number> {
+  const { runCollect } = await import('./jobs/collect.js');
   const context = jobContext(run);
   const summary = await withJobLock('collect', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runCollect(context));
   process.stdout.write(`zhoukan: ${describeCollect(summary)}; ${plural(run.log.warnings, 'warning')}\n`);
@@ -188,6 +186,7 @@ async function collect(run: Run): Promise<number> {
 }
 
 async function build(run: Run): Promise<number> {
+  const { runBuild } = await import('./jobs/build.js');
   const context = jobContext(run);
   const summary = await withJobLock('build', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runBuild(context));
   process.stdout.write(`zhoukan: ${describeBuild(summary, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
@@ -195,6 +194,7 @@ async function build(run: Run): Promise<number> {
 }
 
 async function serve(run: Run): Promise<number> {
+  const { startServer } = await import('./server.js');
   const server = await startServer({ root: run.config.output, host: run.config.server.host, port: run.config.server.port, log: run.log });
   process.stdout.write(`zhoukan: serving ${run.config.output} at ${server.url} (Ctrl-C to stop)\n`);
   await waitForAbort(run.signal);
@@ -204,6 +204,13 @@ async function serve(run: Run): Promise<number> {
 
 async function start(run: Run): Promise<number> {
   const { config, log, store } = run;
+  const [{ startServer }, { startScheduler }, { unsubscribeRoute }, { runCollectAndBuild }, { runDigest }] = await Promise.all([
+    import('./server.js'),
+    import('./scheduler.js'),
+    import('./unsubscribe.js'),
+    import('./jobs/pipeline.js'),
+    import('./jobs/digest.js'),
+  ]);
   const routes = { '/unsubscribe': unsubscribeRoute({ config, store, log }) };
   const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
   const collectAndBuild = async (alwaysBuild: boolean) => {
