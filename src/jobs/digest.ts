@@ -5,7 +5,7 @@ import type { Article, Digest } from '../model.js';
 import { DIGESTS_FOLDER } from '../output/digest-archive.js';
 import { buildDigest } from '../output/digest-model.js';
 import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest.js';
-import { composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail.js';
+import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail.js';
 import { writeDigestArchive } from '../output/write.js';
 import type { DigestKind } from '../store/digests.js';
 import { groupByTheme } from '../themes/group.js';
@@ -79,7 +79,7 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
 
     const recipients = options.to?.length ? options.to : config.digest.recipients;
     if (!sender) {
-      summary.outbox = await writeOutbox(digest, recipients[0] ?? senderAddress(config.digest.from), context);
+      summary.outbox = await writeOutbox(digest, recipients[0] ?? addressOf(config.digest.from), context);
       return summary;
     }
     const active = recipients.filter((recipient) => !store.digests.isUnsubscribed(recipient));
@@ -251,8 +251,4 @@ function windowOf(options: DigestOptions, zone: string, now: Date): { id: string
 
 function earliest(articles: Article[]): Date {
   return new Date(Math.min(...articles.map((article) => article.published.getTime())));
-}
-
-function senderAddress(from: string): string {
-  return /<([^>]+)>\s*$/u.exec(from)?.[1] ?? from.trim();
 }

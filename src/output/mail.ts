@@ -270,6 +270,6 @@ function mailtoUrl(value: string): string {
 }
 
 /** The bare address of `Name <a@b>` or `a@b`. */
-function addressOf(value: string): string {
+export function addressOf(value: string): string {
   return (/<([^<>]+)>\s*$/.exec(value)?.[1] ?? value).trim();
 }

@@ -10,16 +10,3 @@ export function slugFor(article: { id: string; source: string; path?: string }):
   const readable = stem && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/.test(stem) ? stem.toLowerCase() : undefined;
   return [source, readable ?? shortHash(article.id)].filter(Boolean).join('-');
 }
-
-/** Gives every article a distinct slug; a later duplicate gets the id's hash appended. */
-export function assignSlugs<T extends { id: string; source: string; path?: string }>(
-  articles: T[],
-): (T & { slug: string })[] {
-  const taken = new Set<string>();
-  return articles.map((article) => {
-    let slug = slugFor(article);
-    if (taken.has(slug)) slug = `${slug}-${shortHash(article.id, 8)}`;
-    taken.add(slug);
-    return { ...article, slug };
-  });
-}

@@ -25,27 +25,41 @@ function archivedCount(database: string): number {
   }
 }
 
+interface InterruptedCollect {
+  dir: string;
+  posts: string;
+  data: string;
+  database: string;
+  /** Articles archived when the signal was sent (0 if the collect ended first). */
+  signalledAt: number;
+  exitCode: number | null;
+}
+
+/** Collects 2,000 make-corpus posts in a child process and sends it `signal` once 200 are archived. */
+async function interruptCollect(signal: NodeJS.Signals): Promise<InterruptedCollect> {
+  const dir = await mkdtemp(join(tmpdir(), 'zhoukan-crash-'));
+  const posts = join(dir, 'posts');
+  const data = join(dir, 'data');
+  const database = join(data, 'zhoukan.db');
+  await run(join(SHARED, 'tools/make-corpus'), ['--n', '2000', '--out', posts]);
+  const child = spawn(process.execPath, [CLI, 'collect', '--source', posts, '--data', data, '--quiet'], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let signalledAt = 0;
+  for (let waited = 0; waited < 30_000 && child.exitCode === null; waited += 10) {
+    const count = archivedCount(database);
+    if (count >= 200) {
+      child.kill(signal);
+      signalledAt = count;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { dir, posts, data, database, signalledAt, exitCode: await exited };
+}
+
 describe('a collect killed mid-run', () => {
   it('loses nothing and archives nothing twice: the next run ends with every post archived exactly once', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'zhoukan-crash-'));
-    const posts = join(dir, 'posts');
-    const data = join(dir, 'data');
-    const database = join(data, 'zhoukan.db');
-    await run(join(SHARED, 'tools/make-corpus'), ['--n', '2000', '--out', posts]);
-
-    const child = spawn(process.execPath, [CLI, 'collect', '--source', posts, '--data', data, '--quiet'], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let killedAt = 0;
-    for (let waited = 0; waited < 30_000 && child.exitCode === null; waited += 10) {
-      const count = archivedCount(database);
-      if (count >= 200) {
-        child.kill('SIGKILL');
-        killedAt = count;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await exited;
+    const { dir, posts, data, database, signalledAt: killedAt } = await interruptCollect('SIGKILL');
     expect(killedAt, 'the collect must be killed after some posts were archived').toBeGreaterThanOrEqual(200);
     expect(archivedCount(database), 'and before all were').toBeLessThan(2000);
 
@@ -63,21 +77,8 @@ describe('a collect killed mid-run', () => {
   });
 
   it('stops at the end of a batch on SIGTERM, with the archive closed and consistent', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'zhoukan-term-'));
-    const posts = join(dir, 'posts');
-    const data = join(dir, 'data');
-    const database = join(data, 'zhoukan.db');
-    await run(join(SHARED, 'tools/make-corpus'), ['--n', '2000', '--out', posts]);
-    const child = spawn(process.execPath, [CLI, 'collect', '--source', posts, '--data', data, '--quiet'], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let waited = 0; waited < 30_000 && child.exitCode === null; waited += 10) {
-      if (archivedCount(database) >= 200) {
-        child.kill('SIGTERM');
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(await exited).toBe(130);
+    const { database, exitCode } = await interruptCollect('SIGTERM');
+    expect(exitCode).toBe(130);
     const db = new Database(database, { readonly: true });
     const counts = db.prepare('SELECT (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM files) AS files, (SELECT COUNT(*) FROM locks) AS locks').get() as { articles: number; files: number; locks: number };
     const integrity = db.pragma('integrity_check', { simple: true });
