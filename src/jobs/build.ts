@@ -7,6 +7,7 @@ import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOpti
 import { groupByTheme } from '../themes/group.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
+import { SyncBatch } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import type { JobContext } from './context.js';
 import { idAuthorityOf } from './identity.js';
@@ -59,14 +60,17 @@ export async function runBuild(context: JobContext): Promise<BuildSummary> {
   let themes: SiteTheme[] = [];
   try {
     let after = full ? 0 : Number(store.getMeta(BUILT_REVISION) ?? '0');
+    // Pages are made durable together, before the index links to them and the build is recorded.
+    const pagesWritten = new SyncBatch();
     for (;;) {
       const changed = store.articlesChangedSince(after, PAGE_BATCH);
       if (changed.length === 0) break;
-      add(files, await writeArticlePages(changed, options));
+      add(files, await writeArticlePages(changed, options, pagesWritten));
       pages += changed.length;
       after = changed[changed.length - 1]?.revision ?? after;
       context.log.progress?.('writing pages', pages, pages);
     }
+    await pagesWritten.flush();
     const latest = store.latestArticles(config.feed.size);
     themes = groupLatest(latest, config.taxonomy);
     add(files, await writeEntryPoints(latest, themes, options));

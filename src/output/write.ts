@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
-import { writeFileIfChanged } from '../util/fs.js';
+import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
 import { mapWithLimit } from '../util/pool.js';
 import { offsetMinutesInZone } from '../util/time.js';
 import { listDigestWebCopies, renderDigestArchivePage } from './digest-archive.js';
@@ -30,12 +30,16 @@ const WRITE_CONCURRENCY = 16;
 
 type FileToWrite = [path: string, render: () => string];
 
-/** Writes one page per article; files whose content is unchanged are left alone. */
-export async function writeArticlePages(articles: Article[], options: OutputOptions): Promise<WriteCount> {
+/**
+ * Writes one page per article; files whose content is unchanged are left alone. The pages are
+ * durable once `batch` is flushed.
+ */
+export async function writeArticlePages(articles: Article[], options: OutputOptions, batch: SyncBatch): Promise<WriteCount> {
   const site = pageSite(options);
   return writeAll(
     options.dir,
     articles.map((article) => [`articles/${article.slug}.html`, () => renderArticlePage(article, site)]),
+    batch,
   );
 }
 
@@ -113,8 +117,8 @@ function pageSite(options: OutputOptions): PageSite {
   return { url: options.site.url, title: options.site.title, description: options.site.description, timeZone: options.timeZone };
 }
 
-async function writeAll(dir: string, files: FileToWrite[]): Promise<WriteCount> {
-  const changed = await mapWithLimit(files, WRITE_CONCURRENCY, ([name, render]) => writeFileIfChanged(join(dir, name), render()));
+async function writeAll(dir: string, files: FileToWrite[], batch?: SyncBatch): Promise<WriteCount> {
+  const changed = await mapWithLimit(files, WRITE_CONCURRENCY, ([name, render]) => writeFileIfChanged(join(dir, name), render(), batch));
   const written = changed.filter(Boolean).length;
   return { written, unchanged: files.length - written };
 }
