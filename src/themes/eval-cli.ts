@@ -14,7 +14,7 @@ import {
 } from './eval-corpus.js';
 import { groupByTheme } from './group.js';
 import { scoreGrouping } from './metrics.js';
-import { backgroundIdf } from './background-idf.js';
+import { backgroundIdfs } from './background-idf.js';
 import { segment } from './segment.js';
 import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from './taxonomy.js';
 
@@ -120,7 +120,7 @@ function main(argv: readonly string[]): void {
 
   const loadStart = performance.now();
   segment('预热');
-  backgroundIdf('预热');
+  backgroundIdfs(['预热']);
   const loadTime = performance.now() - loadStart;
   const start = performance.now();
   const themes = groupByTheme(items.map((item) => item.article), { taxonomy });

@@ -1,5 +1,5 @@
 // TF-IDF vectors over title and body words, the title weighted.
-import { backgroundIdf } from './background-idf.js';
+import { backgroundIdfs } from './background-idf.js';
 import { unitVector, type SparseVector } from './vectors.js';
 
 /** The content words of one article. */
@@ -66,7 +66,8 @@ export function buildFeatures(articles: readonly ArticleWords[], options: Featur
   for (const termCounts of counts) for (const id of termCounts.keys()) documentFrequency[id]!++;
 
   const total = articles.length;
-  const idf = vocabulary.map((word, id) => (Math.log((total + 1) / (documentFrequency[id]! + 1)) + 1) * backgroundIdf(word));
+  const general = backgroundIdfs(vocabulary);
+  const idf = vocabulary.map((_word, id) => (Math.log((total + 1) / (documentFrequency[id]! + 1)) + 1) * general[id]!);
   const vectors = counts.map((termCounts) => {
     const weights = new Map<number, number>();
     for (const [id, count] of termCounts) {
