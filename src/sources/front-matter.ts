@@ -35,6 +35,7 @@ const GRAY_MATTER_OPTIONS = {
   engines: { yaml: loadYamlMapping, javascript: refuseToEvaluate, js: refuseToEvaluate },
 };
 
+const CLOSING_DELIMITER = '\n---';
 const OPENING_LINE = /^---[ \t]*(?:ya?ml)?[ \t]*\r?$/i;
 const TITLE_LINE = /^title[ \t]*:[ \t]*(.*?)[ \t]*\r?$/m;
 const QUOTED_VALUE = /^["'].*["']$/;
@@ -88,9 +89,17 @@ export function splitFrontMatter(text: string): FrontMatter {
   }
 }
 
+/**
+ * gray-matter gets the front matter block only, up to its closing `---`: it copies its whole input
+ * into a Buffer, and a body is often a hundred times the size of its front matter. The body is cut
+ * where gray-matter would cut it: after the first line break that starts with `---`, less the
+ * line break that ends that line.
+ */
 function parseWithGrayMatter(trimmed: string): Omit<FrontMatter, 'repairedTitle'> {
-  const file = matter(trimmed, GRAY_MATTER_OPTIONS);
-  return { data: file.data, body: file.content, hasFrontMatter: true };
+  const close = trimmed.indexOf(CLOSING_DELIMITER, 3);
+  const blockEnd = close + CLOSING_DELIMITER.length;
+  const file = matter(trimmed.slice(0, blockEnd), GRAY_MATTER_OPTIONS);
+  return { data: file.data, body: trimmed.slice(blockEnd).replace(/^\r?\n?/, ''), hasFrontMatter: true };
 }
 
 function checkOpeningLine(trimmed: string, lineOffset: number): void {
@@ -99,7 +108,7 @@ function checkOpeningLine(trimmed: string, lineOffset: number): void {
     const language = firstLine.slice(3).trim();
     throw new FrontMatterError(lineOffset + 1, `front matter in "${language}" is not supported; use YAML`);
   }
-  if (trimmed.indexOf('\n---', 3) === -1) {
+  if (trimmed.indexOf(CLOSING_DELIMITER, 3) === -1) {
     throw new FrontMatterError(lineOffset + 1, 'the front matter opened here is never closed with a "---" line');
   }
 }
@@ -112,7 +121,7 @@ function checkOpeningLine(trimmed: string, lineOffset: number): void {
  * title are for the title repairer of the clean stage.
  */
 export function requoteTitleLine(trimmed: string): string | undefined {
-  const frontMatterEnd = trimmed.indexOf('\n---', 3);
+  const frontMatterEnd = trimmed.indexOf(CLOSING_DELIMITER, 3);
   const head = trimmed.slice(0, frontMatterEnd);
   const match = TITLE_LINE.exec(head);
   const raw = match?.[1];
