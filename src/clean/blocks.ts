@@ -114,11 +114,17 @@ class BlockCollector {
 
 /** Drops characters XML forbids, collapses spaces within lines, trims lines, drops empty ones. */
 function normalizeLines(text: string): string {
-  return stripInvalidXmlChars(text)
+  const valid = stripInvalidXmlChars(text);
+  if (!valid.includes('\n')) return normalizeLine(valid); // the usual case: no <br> in the block
+  return valid
     .split('\n')
-    .map((line) => line.replace(/\s+/gu, ' ').trim())
+    .map(normalizeLine)
     .filter(Boolean)
     .join('\n');
+}
+
+function normalizeLine(line: string): string {
+  return line.replace(/\s+/gu, ' ').trim();
 }
 
 /** Text of an element, skipping content-dropping elements; `<br>` becomes a newline. */

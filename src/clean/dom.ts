@@ -1,11 +1,11 @@
 // The DOM vocabulary the cleaning steps share: the state of one pass and a few node helpers.
-import type { CheerioAPI } from 'cheerio/slim';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
 import type { SiteRules } from './rules.js';
 
 /** What every step of one cleaning pass works on. */
 export interface CleanPass {
-  $: CheerioAPI;
+  /** The parsed body; every step edits it in place. */
+  root: Document;
   rules: SiteRules;
   baseUrl: string | undefined;
   /** Human-readable notes for the log. */
@@ -33,13 +33,11 @@ export function isBlockElement(node: AnyNode | null): node is Element {
   return node !== null && isElement(node) && BLOCK_TAGS.has(node.name);
 }
 
-/** Elements matching any of the selectors, in document order. */
-export function selectElements($: CheerioAPI, selectors: readonly string[]): Element[] {
-  if (selectors.length === 0) return [];
-  return $(selectors.join(', ')).get().filter(isElement);
-}
-
-/** Replaces an element by its content. */
-export function unwrap($: CheerioAPI, element: Element): void {
-  $(element).replaceWith($(element).contents());
+/** The text of a node and its descendants: domutils' `textContent` (cheerio's `.text()`), without its arrays. */
+export function textOf(node: AnyNode): string {
+  if (node.type === 'text') return node.data;
+  if (!('children' in node)) return '';
+  let text = '';
+  for (const child of node.children) text += textOf(child);
+  return text;
 }

@@ -1,10 +1,12 @@
 // Pictures: captions into figcaption and alt, absolute URLs, no-referrer, lazy loading; ads and promos out.
-import type { CheerioAPI } from 'cheerio/slim';
 import type { Element } from 'domhandler';
+import { findOne, removeElement } from 'domutils';
 import type { ArticleImage } from '../model.js';
 import { normalizeSpace } from '../util/text.js';
 import { resolveUrl } from '../util/url.js';
-import { type CleanPass, selectElements } from './dom.js';
+import { type CleanPass, isElement, textOf } from './dom.js';
+import { appendNodes, createElement, createText, insertAfter, insertBefore } from './edit.js';
+import { closestNamed, elementsNamed, selectElements } from './query.js';
 import { hostMatches, type SiteRules } from './rules.js';
 import { unsafeScheme } from './sanitize.js';
 
@@ -13,22 +15,21 @@ import { unsafeScheme } from './sanitize.js';
  * no-referrer and lazy loading; data: URLs, ads and promos go. Returns the pictures kept.
  */
 export function fixImages(pass: CleanPass): ArticleImage[] {
-  const { $ } = pass;
   const captions = takeCaptions(pass);
   const images: ArticleImage[] = [];
   const seen = new Set<string>();
-  for (const img of $('img').get()) {
+  for (const img of elementsNamed(pass.root, 'img')) {
     const src = imageSource(img, pass);
     if (!src || isPromoImage(src, pass.rules)) {
-      $(img).remove();
+      removeElement(img);
       continue;
     }
-    const caption = captions.get(img) ?? figureCaption(img, $);
+    const caption = captions.get(img) ?? figureCaption(img);
     const alt = caption ?? normalizeSpace(img.attribs.alt ?? '');
     // Other attributes stay for the noise pass and the sanitizer (which reports on* handlers).
     Object.assign(img.attribs, { src, alt, referrerpolicy: 'no-referrer', loading: 'lazy' });
     dropNonPixelSize(img);
-    if (caption !== undefined && !isInFigure(img, $)) wrapInFigure(img, caption, $);
+    if (caption !== undefined && !closestNamed(img, 'figure')) wrapInFigure(img, caption);
     if (seen.has(src)) continue;
     seen.add(src);
     images.push(caption === undefined ? { src, alt } : { src, alt, caption });
@@ -37,50 +38,71 @@ export function fixImages(pass: CleanPass): ArticleImage[] {
 }
 
 /** Finds each caption element's picture; the caption element itself leaves the DOM. */
-function takeCaptions({ $, rules }: CleanPass): Map<Element, string> {
+function takeCaptions({ root, rules }: CleanPass): Map<Element, string> {
   const captions = new Map<Element, string>();
-  if (rules.captions.length === 0) return captions;
-  for (const element of selectElements($, rules.captions)) {
-    const holder = $(element);
-    const img = holder.prevAll('img').get(0) ?? holder.parent().find('img').get(0);
+  for (const holder of selectElements(root, rules.captions)) {
+    const img = previousImage(holder) ?? imageInParent(holder);
     if (!img) continue; // not next to a picture: leave its text in the body
-    const caption = normalizeSpace(holder.text());
+    const caption = normalizeSpace(textOf(holder));
     if (caption) captions.set(img, caption);
-    holder.remove();
+    removeElement(holder);
   }
   return captions;
 }
 
-function figureCaption(img: Element, $: CheerioAPI): string | undefined {
-  if (!isInFigure(img, $)) return undefined;
-  const caption = normalizeSpace($(img).closest('figure').children('figcaption').first().text());
+/** The nearest <img> among the earlier siblings. */
+function previousImage(element: Element): Element | undefined {
+  for (let node = element.prev; node; node = node.prev) {
+    if (isElement(node) && node.name === 'img') return node;
+  }
+  return undefined;
+}
+
+/** The first <img> inside the element's parent element (none when it sits at the top level). */
+function imageInParent(element: Element): Element | undefined {
+  const { parent } = element;
+  if (!parent || parent.type === 'root') return undefined;
+  return findOne(isImage, parent.children) ?? undefined;
+}
+
+function isImage(element: Element): boolean {
+  return element.name === 'img';
+}
+
+function figureCaption(img: Element): string | undefined {
+  const figure = closestNamed(img, 'figure');
+  const figcaption = figure?.children.find((child) => isElement(child) && child.name === 'figcaption');
+  const caption = figcaption ? normalizeSpace(textOf(figcaption)) : '';
   return caption || undefined;
 }
 
-function isInFigure(img: Element, $: CheerioAPI): boolean {
-  return $(img).closest('figure').length > 0;
-}
-
 /** A figure cannot sit inside a paragraph: it goes right after it (or in place of the image). */
-function wrapInFigure(img: Element, caption: string, $: CheerioAPI): void {
-  const figure = $('<figure></figure>');
-  const paragraph = $(img).closest('p');
-  if (paragraph.length > 0) paragraph.after(figure);
-  else $(img).before(figure);
-  figure.append(img);
-  figure.append($('<figcaption></figcaption>').text(caption));
+function wrapInFigure(img: Element, caption: string): void {
+  const figure = createElement('figure');
+  const paragraph = closestNamed(img, 'p');
+  if (paragraph) insertAfter(paragraph, [figure]);
+  else insertBefore(img, [figure]);
+  appendNodes(figure, [img]);
+  const figcaption = createElement('figcaption');
+  appendNodes(figcaption, [createText(caption)]);
+  appendNodes(figure, [figcaption]);
 }
 
 /** The picture's usable absolute URL (lazy-loading attributes first), or undefined with a warning. */
 function imageSource(img: Element, pass: CleanPass): string | undefined {
-  const candidates = [...pass.rules.lazyImageSources.map((name) => img.attribs[name]), img.attribs.src];
-  for (const candidate of candidates) {
-    const url = candidate ? toImageUrl(candidate, pass) : undefined;
+  for (const name of pass.rules.lazyImageSources) {
+    const url = usableImageUrl(img.attribs[name], pass);
     if (url) return url;
   }
+  const url = usableImageUrl(img.attribs.src, pass);
+  if (url) return url;
   const raw = (img.attribs.src ?? '').trim();
   pass.warnings.push(unusableImageNote(raw));
   return undefined;
+}
+
+function usableImageUrl(candidate: string | undefined, pass: CleanPass): string | undefined {
+  return candidate ? toImageUrl(candidate, pass) : undefined;
 }
 
 function unusableImageNote(raw: string): string {

@@ -79,7 +79,8 @@ function isLinkHref(href: string): boolean {
 
 function noteUnsafeMarkup(name: string, attribs: Record<string, string>, removed: Set<string>): void {
   if (UNSAFE_TAGS.has(name)) removed.add(`<${name}>`);
-  for (const [attribute, value] of Object.entries(attribs)) {
+  for (const attribute in attribs) {
+    const value = attribs[attribute] ?? '';
     const lower = attribute.toLowerCase();
     if (lower.startsWith('on')) removed.add(`${lower} attribute`);
     else if (lower === 'style') removed.add('style attribute');

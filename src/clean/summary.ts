@@ -67,20 +67,30 @@ function repeatsTitle(text: string, comparableTitle: string): boolean {
  * the lead paragraph is a single sentence) if it still fits.
  */
 function fitSentences(paragraphs: readonly string[]): string {
-  const [first, ...rest] = paragraphs;
+  const [first] = paragraphs;
   if (first === undefined) return '';
-  const leadSentences = sentencesOf(stripByline(first));
-  const pool = leadSentences.length >= 2 ? leadSentences : [...leadSentences, ...rest.flatMap((text) => sentencesOf(stripByline(text)))];
-  const [lead, next] = pool;
+  const [lead, next] = firstSentences(paragraphs, 2);
   if (lead === undefined) return truncateText(first, SUMMARY_MAX_CHARS);
   if (charCount(lead) > SUMMARY_MAX_CHARS) return truncateText(lead, SUMMARY_MAX_CHARS);
   if (next !== undefined && charCount(lead) + charCount(next) <= SUMMARY_MAX_CHARS) return lead + next;
   return lead;
 }
 
-/** Whole sentences only: a trailing fragment without an end mark is left out. */
-function sentencesOf(text: string): string[] {
-  return [...text.matchAll(SENTENCE)].map((match) => match[0].trim()).filter((sentence) => SENTENCE_END.test(sentence));
+/**
+ * The first `count` whole sentences of the paragraphs (bylines stripped), in order. Whole
+ * sentences only: a trailing fragment without an end mark is left out. Stops once it has enough,
+ * so a long paragraph is not split to the end.
+ */
+function firstSentences(paragraphs: readonly string[], count: number): string[] {
+  const found: string[] = [];
+  for (const paragraph of paragraphs) {
+    for (const match of stripByline(paragraph).matchAll(SENTENCE)) {
+      const sentence = match[0].trim();
+      if (SENTENCE_END.test(sentence)) found.push(sentence);
+      if (found.length === count) return found;
+    }
+  }
+  return found;
 }
 
 function stripByline(text: string): string {
@@ -97,6 +107,19 @@ function lettersAndDigits(text: string): string {
   return text.replace(/[^\p{L}\p{N}]+/gu, '').toLowerCase();
 }
 
+/** Code points, as `[...text].length` counts them, without building the array. */
 function charCount(text: string): number {
-  return [...text].length;
+  let count = text.length;
+  for (let index = 1; index < text.length; index += 1) {
+    if (isLowSurrogate(text.charCodeAt(index)) && isHighSurrogate(text.charCodeAt(index - 1))) count -= 1;
+  }
+  return count;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

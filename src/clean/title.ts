@@ -30,6 +30,7 @@ export function repairTitle(raw: string): string {
 
 /** Decodes numeric entities and the named ones titles use. Unknown names stay as they are. */
 export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});/giu, (entity, body: string) => {
     if (body.startsWith('#')) {
       const hex = body[1] === 'x' || body[1] === 'X';
@@ -63,7 +64,7 @@ function stripWrappingQuotes(title: string): string {
 function restoreUnderscoreQuotes(title: string): string {
   if (!title.includes('_')) return title;
   const chars = [...title];
-  const inUrl = urlMask(chars);
+  const inUrl = urlMask(title, chars.length);
   const candidates: number[] = [];
   chars.forEach((char, index) => {
     if (char !== '_' || inUrl[index]) return;
@@ -82,13 +83,13 @@ function restoreUnderscoreQuotes(title: string): string {
 
 /** `"100种方法刑事你"的女书记` → `“100种方法刑事你”的女书记`. */
 function curlAsciiQuotes(title: string): string {
+  if (!title.includes('"')) return title;
   return title.replace(/"([^"]+)"/gu, (quoted, inner: string) => (CJK_CHAR.test(inner) ? `“${inner}”` : quoted));
 }
 
-/** Marks the characters (by code point index) that belong to a URL. */
-function urlMask(chars: string[]): boolean[] {
-  const mask = new Array<boolean>(chars.length).fill(false);
-  const text = chars.join('');
+/** Marks the characters (by code point index; `text` has `charCount` of them) that belong to a URL. */
+function urlMask(text: string, charCount: number): boolean[] {
+  const mask = new Array<boolean>(charCount).fill(false);
   for (const match of text.matchAll(URL_PATTERN)) {
     const start = [...text.slice(0, match.index)].length;
     const length = [...match[0]].length;

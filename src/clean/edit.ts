@@ -1,0 +1,87 @@
+// DOM edits without cheerio wrappers. Each one makes exactly the edit its cheerio method makes
+// (`replaceWith`, `append`, `after`, `before`), prev/next links included: later passes read those
+// links, and cheerio leaves some of them dangling (e.g. around an element unwrapped while empty),
+// so an edit that kept them tidier would change the output.
+import { Element, Text, type ChildNode, type ParentNode } from 'domhandler';
+import { removeElement } from 'domutils';
+
+/** A new element with no attributes (what cheerio parses out of `<name></name>`). */
+export function createElement(name: string): Element {
+  return new Element(name, {});
+}
+
+/** A new text node (what cheerio parses out of a string without markup). */
+export function createText(data: string): Text {
+  return new Text(data);
+}
+
+/** Replaces an element by its content (cheerio: `$(el).replaceWith($(el).contents())`). */
+export function unwrap(element: Element): void {
+  replaceWith(element, [...element.children]);
+}
+
+/** Puts `nodes` in place of `node`, taking them out of wherever they were (cheerio: `replaceWith`). */
+export function replaceWith(node: ChildNode, nodes: ChildNode[]): void {
+  const { parent } = node;
+  if (!parent) return;
+  detachAll(nodes);
+  spliceChildren(parent, parent.children.indexOf(node), 1, nodes);
+  if (!nodes.includes(node)) node.parent = node.prev = node.next = null;
+}
+
+/** Moves `nodes` to the end of `parent`'s children (cheerio: `append`). */
+export function appendNodes(parent: ParentNode, nodes: ChildNode[]): void {
+  spliceChildren(parent, parent.children.length, 0, nodes);
+}
+
+/** Inserts `nodes` right after `element` (cheerio: `after`). */
+export function insertAfter(element: Element, nodes: ChildNode[]): void {
+  const index = element.parent?.children.indexOf(element) ?? -1;
+  if (element.parent && index !== -1) spliceChildren(element.parent, index + 1, 0, nodes);
+}
+
+/** Inserts `nodes` right before `element` (cheerio: `before`). */
+export function insertBefore(element: Element, nodes: ChildNode[]): void {
+  const index = element.parent?.children.indexOf(element) ?? -1;
+  if (element.parent && index !== -1) spliceChildren(element.parent, index, 0, nodes);
+}
+
+/** Takes nodes out of their parents, relinking the siblings left behind (cheerio's `update(nodes, null)`). */
+function detachAll(nodes: readonly ChildNode[]): void {
+  for (const node of nodes) {
+    if (node.parent && node.parent.children !== nodes) removeElement(node);
+    node.prev = node.next = null;
+    node.parent = null;
+  }
+}
+
+/**
+ * Replaces `deleteCount` children of `parent` from `index` by `nodes`, moving each node out of
+ * its old parent first: cheerio's `uniqueSplice`, step for step. When `nodes` is empty, the
+ * neighbours of the gap are linked to `undefined` rather than to each other, as cheerio does.
+ */
+function spliceChildren(parent: ParentNode, index: number, deleteCount: number, nodes: ChildNode[]): void {
+  const siblings = parent.children;
+  let start = index;
+  const prev = index === 0 ? null : siblings[index - 1];
+  const next = index + deleteCount >= siblings.length ? null : siblings[index + deleteCount];
+  const last = nodes.length - 1;
+  for (let position = 0; position <= last; position += 1) {
+    const node = nodes[position] as ChildNode;
+    const oldSiblings = node.parent?.children;
+    const oldIndex = oldSiblings?.indexOf(node) ?? -1;
+    if (oldSiblings && oldIndex !== -1) {
+      oldSiblings.splice(oldIndex, 1);
+      if (node.parent === parent && index > oldIndex) start -= 1;
+    }
+    node.parent = parent;
+    if (node.prev) node.prev.next = node.next ?? null;
+    if (node.next) node.next.prev = node.prev ?? null;
+    // (Both are defined: `prev` exists whenever `index` is a child's index or the end.)
+    node.prev = (position === 0 ? prev : nodes[position - 1]) as ChildNode | null;
+    node.next = (position === last ? next : nodes[position + 1]) as ChildNode | null;
+  }
+  if (prev) prev.next = nodes[0] as ChildNode; // undefined when nothing was inserted
+  if (next) next.prev = nodes.at(-1) as ChildNode;
+  siblings.splice(start, deleteCount, ...nodes);
+}
