@@ -1,7 +1,7 @@
-// DOM edits without cheerio wrappers. Each one makes exactly the edit its cheerio method makes
-// (`replaceWith`, `append`, `after`, `before`), prev/next links included: later passes read those
-// links, and cheerio leaves some of them dangling (e.g. around an element unwrapped while empty),
-// so an edit that kept them tidier would change the output.
+// DOM edits without cheerio wrappers. Each one makes the edit its cheerio method makes
+// (`replaceWith`, `append`, `after`, `before`), prev/next links included, with one difference:
+// around an element unwrapped while empty, cheerio leaves its neighbours' links dangling, and
+// later passes, which walk along siblings, then skipped a line break or threw.
 import { Element, Text, type ChildNode, type ParentNode } from 'domhandler';
 import { removeElement } from 'domutils';
 
@@ -57,8 +57,8 @@ function detachAll(nodes: readonly ChildNode[]): void {
 
 /**
  * Replaces `deleteCount` children of `parent` from `index` by `nodes`, moving each node out of
- * its old parent first: cheerio's `uniqueSplice`, step for step. When `nodes` is empty, the
- * neighbours of the gap are linked to `undefined` rather than to each other, as cheerio does.
+ * its old parent first: cheerio's `uniqueSplice`, step for step, but that the neighbours of an
+ * empty gap are linked to each other.
  */
 function spliceChildren(parent: ParentNode, index: number, deleteCount: number, nodes: ChildNode[]): void {
   const siblings = parent.children;
@@ -81,7 +81,9 @@ function spliceChildren(parent: ParentNode, index: number, deleteCount: number, 
     node.prev = (position === 0 ? prev : nodes[position - 1]) as ChildNode | null;
     node.next = (position === last ? next : nodes[position + 1]) as ChildNode | null;
   }
-  if (prev) prev.next = nodes[0] as ChildNode; // undefined when nothing was inserted
-  if (next) next.prev = nodes.at(-1) as ChildNode;
+  // With nothing inserted the neighbours of the gap meet (cheerio links them to `undefined`, which
+  // breaks every later walk along siblings).
+  if (prev) prev.next = nodes[0] ?? next ?? null;
+  if (next) next.prev = nodes.at(-1) ?? prev ?? null;
   siblings.splice(start, deleteCount, ...nodes);
 }

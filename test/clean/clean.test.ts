@@ -168,6 +168,14 @@ describe('XML safety', () => {
     expect(result.text).toBe('a ]]> b c d');
   });
 
+  it('keeps one block per line around an empty element it removes between blocks', () => {
+    for (const empty of ['<div></div>', '<span></span>', '<font> </font>', '<div><span></span></div>']) {
+      const result = clean(`<p>甲。</p>${empty}<p>乙。</p><div><p>丙。</p>${empty}<p>丁。</p></div>`);
+      expect(result.html).toBe('<p>甲。</p>\n<p>乙。</p>\n<p>丙。</p>\n<p>丁。</p>');
+      expect(result.text).toBe('甲。\n\n乙。\n\n丙。\n\n丁。');
+    }
+  });
+
   it('never throws on empty or garbage input', () => {
     expect(clean('').text).toBe('');
     expect(clean('<<<>>></p></div>&&&').html).not.toContain('<<');
