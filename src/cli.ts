@@ -131,20 +131,27 @@ function jobContext(run: Run): JobContext {
 
 async function digest(run: Run): Promise<number> {
   const options = digestOptions(run);
-  const [{ runCollectAndBuild }, { runDigest }] = await Promise.all([import('./jobs/pipeline.js'), import('./jobs/digest.js')]);
-  const pipeline = await runCollectAndBuild(jobContext(run), { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
-  const parts = [describeCollect(pipeline.collect)];
-  if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
-  process.stdout.write(`zhoukan: ${parts.join('; ')}\n`);
-  const status = exitStatus(run, pipeline.collect);
-  if (status !== 0) return status;
+  const { startThemeThread } = await import('./themes/grouper.js');
+  // Started first: it loads the word segmenter while this thread collects.
+  const themes = startThemeThread(run.log);
+  try {
+    const [{ runCollectAndBuild }, { runDigest }] = await Promise.all([import('./jobs/pipeline.js'), import('./jobs/digest.js')]);
+    const pipeline = await runCollectAndBuild({ ...jobContext(run), themes }, { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
+    const parts = [describeCollect(pipeline.collect)];
+    if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
+    process.stdout.write(`zhoukan: ${parts.join('; ')}\n`);
+    const status = exitStatus(run, pipeline.collect);
+    if (status !== 0) return status;
 
-  noteUnsubscribeLinks(run);
-  const context = jobContext(run);
-  const sent = await withJobLock('digest', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runDigest(context, options));
-  process.stdout.write(`zhoukan: ${describeDigest(sent, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
-  const undelivered = sent.failed + sent.deferred;
-  return sent.digestId && !sent.outbox && sent.delivered === 0 && undelivered > 0 ? 1 : 0;
+    noteUnsubscribeLinks(run);
+    const context = { ...jobContext(run), themes };
+    const sent = await withJobLock('digest', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runDigest(context, options));
+    process.stdout.write(`zhoukan: ${describeDigest(sent, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
+    const undelivered = sent.failed + sent.deferred;
+    return sent.digestId && !sent.outbox && sent.delivered === 0 && undelivered > 0 ? 1 : 0;
+  } finally {
+    await themes.close();
+  }
 }
 
 function digestOptions(run: Run): DigestOptions {

@@ -4,7 +4,7 @@ import { AppError, describeError } from '../errors.js';
 import type { Article } from '../model.js';
 import { buildSiteThemes, type SiteTheme } from '../output/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
-import { groupByTheme } from '../themes/group.js';
+import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
 import { SyncBatch } from '../util/fs.js';
@@ -72,7 +72,7 @@ export async function runBuild(context: JobContext): Promise<BuildSummary> {
     }
     await pagesWritten.flush();
     const latest = store.latestArticles(config.feed.size);
-    themes = groupLatest(latest, config.taxonomy);
+    themes = await groupLatest(latest, config.taxonomy, context.themes ?? groupInThisThread);
     add(files, await writeEntryPoints(latest, themes, options));
   } catch (error) {
     throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
@@ -85,8 +85,8 @@ export async function runBuild(context: JobContext): Promise<BuildSummary> {
 }
 
 /** The newest articles by theme, for the index and the theme pages (fast at a feed's size). */
-function groupLatest(latest: Article[], taxonomy: Taxonomy | undefined): SiteTheme[] {
-  const grouped = groupByTheme(
+async function groupLatest(latest: Article[], taxonomy: Taxonomy | undefined, grouper: ThemeGrouper): Promise<SiteTheme[]> {
+  const grouped = await grouper.group(
     latest.map((article) => ({ id: article.id, title: article.title, text: article.simplifiedText ?? article.text, published: article.published })),
     taxonomy ? { taxonomy } : {},
   );

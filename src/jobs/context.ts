@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { SqliteStore } from '../store/sqlite.js';
+import type { ThemeGrouper } from '../themes/grouper.js';
 import type { Log } from '../util/log.js';
 
 /** What every job receives; nothing reads a global clock or singleton. */
@@ -12,4 +13,6 @@ export interface JobContext {
   fetch: typeof fetch;
   /** Aborted on SIGINT/SIGTERM: jobs finish the batch they are writing, then stop. */
   signal?: AbortSignal;
+  /** Where articles are grouped by theme; in the job's own thread when not given. */
+  themes?: ThemeGrouper;
 }

@@ -8,7 +8,7 @@ import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '.
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail.js';
 import { writeDigestArchive } from '../output/write.js';
 import type { DigestKind } from '../store/digests.js';
-import { groupByTheme } from '../themes/group.js';
+import { groupInThisThread } from '../themes/grouper.js';
 import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
@@ -69,7 +69,7 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
       return summary;
     }
 
-    const digest = composeDigest(chosen.articles, chosen.total - chosen.articles.length, context, {
+    const digest = await composeDigest(chosen.articles, chosen.total - chosen.articles.length, context, {
       id: store.digests.freeId(window?.id ?? isoWeekId(now, config.timeZone)),
       periodStart: window?.start ?? earliest(chosen.articles),
       periodEnd: window?.end ?? now,
@@ -104,13 +104,13 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
   }
 }
 
-function composeDigest(
+async function composeDigest(
   articles: Article[],
   omitted: number,
   context: JobContext,
   identity: { id: string; periodStart: Date; periodEnd: Date },
-): Digest {
-  const themes = groupByTheme(
+): Promise<Digest> {
+  const themes = await (context.themes ?? groupInThisThread).group(
     articles.map((article) => ({ id: article.id, title: article.title, text: article.simplifiedText ?? article.text, published: article.published })),
     { ...(context.config.taxonomy ? { taxonomy: context.config.taxonomy } : {}) },
   );

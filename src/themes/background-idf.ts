@@ -4,6 +4,8 @@ import { idf } from '@node-rs/jieba/dict.js';
 
 let text: string | undefined;
 let median: number | undefined;
+/** Words looked up so far, with their IDF (NaN: not in the table): a later batch scans only for new words. */
+const known = new Map<string, number>();
 
 /**
  * The general IDF of each word; a word jieba's corpus lacks counts as moderately rare (the
@@ -12,27 +14,34 @@ let median: number | undefined;
  * words are already normalized as our tokens are (NFKC, lower case), so they compare as they are.
  */
 export function backgroundIdfs(words: readonly string[]): number[] {
+  const missing = words.filter((word) => !known.has(word));
+  if (missing.length > 0 || median === undefined) scan(missing);
+  const fallback = median ?? 0;
+  return words.map((word) => {
+    const value = known.get(word) ?? Number.NaN;
+    return Number.isNaN(value) ? fallback : value;
+  });
+}
+
+function scan(words: readonly string[]): void {
   text ??= Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength).toString('utf8');
-  const wanted = new Map<string, number>();
-  for (const word of words) wanted.set(word, Number.NaN);
+  for (const word of words) known.set(word, Number.NaN);
   const values: number[] = [];
   for (let start = 0; start < text.length; ) {
     const end = lineEnd(text, start);
     const space = text.lastIndexOf(' ', end);
     if (space > start) {
-      const value = Number(text.slice(space + 1, end));
-      if (median === undefined) values.push(value);
       const word = text.slice(start, space);
-      if (wanted.has(word) && Number.isFinite(value)) wanted.set(word, value);
+      const wanted = Number.isNaN(known.get(word));
+      if (median === undefined || wanted) {
+        const value = Number(text.slice(space + 1, end));
+        if (median === undefined) values.push(value);
+        if (wanted && Number.isFinite(value)) known.set(word, value);
+      }
     }
     start = end + 1;
   }
   median ??= medianOf(values);
-  const fallback = median;
-  return words.map((word) => {
-    const value = wanted.get(word) ?? Number.NaN;
-    return Number.isNaN(value) ? fallback : value;
-  });
 }
 
 function lineEnd(source: string, from: number): number {

@@ -1,0 +1,51 @@
+import type { Theme, ThemeInput } from '../model.js';
+import type { Log } from '../util/log.js';
+import { createWorkerPool } from '../util/worker-pool.js';
+import type { GroupOptions } from './group.js';
+
+// Where articles are grouped by theme: in this thread, or in a thread of its own started with the
+// command. Loading jieba's dictionary and IDF table takes 0.3 s of one core; started first, the
+// thread does it while the main thread lists and reads the folders, and a rerun with one new post
+// then waits for none of it (both cores are there to be used).
+
+export interface ThemeGrouper {
+  group(articles: readonly ThemeInput[], options: GroupOptions): Promise<Theme[]>;
+  close(): Promise<void>;
+}
+
+/** Groups in this thread, loading jieba on first use. */
+export const groupInThisThread: ThemeGrouper = {
+  async group(articles, options) {
+    const { groupByTheme } = await import('./group.js');
+    return groupByTheme(articles, options);
+  },
+  async close() {},
+};
+
+/**
+ * The compiled worker script beside this module. Run from the TypeScript sources (the tests),
+ * there is none, and grouping runs in this thread.
+ */
+const WORKER_SCRIPT = import.meta.url.endsWith('.js') ? new URL('./group-worker.js', import.meta.url) : undefined;
+
+/**
+ * A grouper on a thread of its own, which starts loading at once. If the thread fails, grouping
+ * falls back to this thread: a theme is never worth a failed run.
+ */
+export function startThemeThread(log: Pick<Log, 'warn'>): ThemeGrouper {
+  if (!WORKER_SCRIPT) return groupInThisThread;
+  const pool = createWorkerPool<{ articles: readonly ThemeInput[]; options: GroupOptions }, Theme[]>(WORKER_SCRIPT, { size: 1 });
+  let closing = false;
+  return {
+    group: (articles, options) =>
+      pool.run({ articles, options }).catch((error: unknown) => {
+        if (closing) throw error;
+        log.warn(`the theme thread failed (${error instanceof Error ? error.message : String(error)}); grouping in the main thread`);
+        return groupInThisThread.group(articles, options);
+      }),
+    close: () => {
+      closing = true;
+      return pool.close();
+    },
+  };
+}

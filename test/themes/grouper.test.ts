@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { groupByTheme } from '../../src/themes/group.js';
+import type { ThemeGrouper } from '../../src/themes/grouper.js';
+import { DEFAULT_TAXONOMY } from '../../src/themes/taxonomy.js';
+import { readRealArticles } from './fixtures.js';
+
+// The thread of its own exists only in the compiled program (its worker script is JavaScript),
+// which `npm test` builds first: the test drives dist/ against the sources' grouping.
+const compiled = (await import(new URL('../../dist/themes/grouper.js', import.meta.url).href)) as {
+  startThemeThread(log: { warn(message: string): void }): ThemeGrouper;
+};
+
+describe('grouping on a thread of its own', () => {
+  it('groups exactly as in this thread, call after call, and closes', async () => {
+    const warnings: string[] = [];
+    const grouper = compiled.startThemeThread({ warn: (message) => warnings.push(message) });
+    const articles = readRealArticles();
+    try {
+      expect(await grouper.group(articles, { taxonomy: DEFAULT_TAXONOMY })).toEqual(groupByTheme(articles, { taxonomy: DEFAULT_TAXONOMY }));
+      const half = articles.slice(0, 9);
+      expect(await grouper.group(half, {})).toEqual(groupByTheme(half, {}));
+    } finally {
+      await grouper.close();
+    }
+    expect(warnings).toEqual([]);
+  });
+});
