@@ -57,7 +57,7 @@ export function emptyCollectSummary(): CollectSummary {
 export async function runCollect(context: JobContext): Promise<CollectSummary> {
   const summary = emptyCollectSummary();
   const idAuthority = idAuthorityOf(context);
-  const preparers = new Preparers(context.log);
+  const preparers = new Preparers(context.log, context.themes);
   try {
     for (const source of context.config.sources) {
       if (context.signal?.aborted) break;
@@ -173,11 +173,16 @@ class Preparers {
   private pool: ReturnType<typeof createWorkerPool<FolderTask, FolderItem[]>> | undefined;
   private closing = false;
 
-  constructor(private readonly log: JobContext['log']) {}
+  constructor(
+    private readonly log: JobContext['log'],
+    private readonly themes: JobContext['themes'],
+  ) {}
 
   async for(files: number): Promise<Preparer> {
     const workers = Math.min(availableParallelism(), MAX_WORKERS);
     if (files >= PARALLEL_MIN_FILES && workers > 1 && WORKER_SCRIPT) {
+      // Every core and the memory go to cleaning; the theme thread starts again when it is needed.
+      this.themes?.standDown();
       this.pool ??= createWorkerPool<FolderTask, FolderItem[]>(WORKER_SCRIPT, { size: workers, youngGenerationMb: WORKER_YOUNG_GENERATION_MB });
       const pool = this.pool;
       // A worker that fails (out of memory on a monster post, a crash) costs its batch a second

@@ -10,6 +10,11 @@ import type { GroupOptions } from './group.js';
 
 export interface ThemeGrouper {
   group(articles: readonly ThemeInput[], options: GroupOptions): Promise<Theme[]>;
+  /**
+   * Gives the memory and the cores back for now (a large collection runs its own workers); the
+   * next `group` starts loading again.
+   */
+  standDown(): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +24,7 @@ export const groupInThisThread: ThemeGrouper = {
     const { groupByTheme } = await import('./group.js');
     return groupByTheme(articles, options);
   },
+  standDown() {},
   async close() {},
 };
 
@@ -33,19 +39,31 @@ const WORKER_SCRIPT = import.meta.url.endsWith('.js') ? new URL('./group-worker.
  * falls back to this thread: a theme is never worth a failed run.
  */
 export function startThemeThread(log: Pick<Log, 'warn'>): ThemeGrouper {
-  if (!WORKER_SCRIPT) return groupInThisThread;
-  const pool = createWorkerPool<{ articles: readonly ThemeInput[]; options: GroupOptions }, Theme[]>(WORKER_SCRIPT, { size: 1 });
+  const script = WORKER_SCRIPT;
+  if (!script) return groupInThisThread;
+  type Pool = ReturnType<typeof createWorkerPool<{ articles: readonly ThemeInput[]; options: GroupOptions }, Theme[]>>;
+  const start = (): Pool => createWorkerPool(script, { size: 1 });
+  let pool: Pool | undefined = start();
+  const stopping: Promise<void>[] = [];
   let closing = false;
+  const standDown = () => {
+    if (pool) stopping.push(pool.close());
+    pool = undefined;
+  };
   return {
-    group: (articles, options) =>
-      pool.run({ articles, options }).catch((error: unknown) => {
+    group(articles, options) {
+      pool ??= start();
+      return pool.run({ articles, options }).catch((error: unknown) => {
         if (closing) throw error;
         log.warn(`the theme thread failed (${error instanceof Error ? error.message : String(error)}); grouping in the main thread`);
         return groupInThisThread.group(articles, options);
-      }),
-    close: () => {
+      });
+    },
+    standDown,
+    async close() {
       closing = true;
-      return pool.close();
+      standDown();
+      await Promise.all(stopping);
     },
   };
 }

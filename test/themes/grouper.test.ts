@@ -11,7 +11,7 @@ const compiled = (await import(new URL('../../dist/themes/grouper.js', import.me
 };
 
 describe('grouping on a thread of its own', () => {
-  it('groups exactly as in this thread, call after call, and closes', async () => {
+  it('groups exactly as in this thread, call after call and after standing down, and closes', async () => {
     const warnings: string[] = [];
     const grouper = compiled.startThemeThread({ warn: (message) => warnings.push(message) });
     const articles = readRealArticles();
@@ -19,6 +19,9 @@ describe('grouping on a thread of its own', () => {
       expect(await grouper.group(articles, { taxonomy: DEFAULT_TAXONOMY })).toEqual(groupByTheme(articles, { taxonomy: DEFAULT_TAXONOMY }));
       const half = articles.slice(0, 9);
       expect(await grouper.group(half, {})).toEqual(groupByTheme(half, {}));
+      // Stood down for a large collection, it starts again for the next grouping.
+      grouper.standDown();
+      expect(await grouper.group(half, { taxonomy: DEFAULT_TAXONOMY })).toEqual(groupByTheme(half, { taxonomy: DEFAULT_TAXONOMY }));
     } finally {
       await grouper.close();
     }
