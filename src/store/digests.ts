@@ -27,13 +27,6 @@ export interface Delivery {
   lastError?: string;
 }
 
-export interface SentDigest {
-  id: string;
-  periodStart: Date;
-  periodEnd: Date;
-  createdAt: Date;
-}
-
 interface DigestRow {
   id: string;
   kind: DigestKind;
@@ -157,19 +150,6 @@ export class DigestRecords {
 
   deliveries(digestId: string): Delivery[] {
     return this.deliveriesWhere('digest_id = ?', digestId);
-  }
-
-  /** Sent digests, newest first (for the digest archive page). */
-  sent(): SentDigest[] {
-    const rows = this.db
-      .prepare("SELECT id, period_start, period_end, created_at FROM digests WHERE status = 'sent' ORDER BY created_at DESC")
-      .all() as Pick<DigestRow, 'id' | 'period_start' | 'period_end' | 'created_at'>[];
-    return rows.map((row) => ({
-      id: row.id,
-      periodStart: new Date(row.period_start),
-      periodEnd: new Date(row.period_end),
-      createdAt: new Date(row.created_at),
-    }));
   }
 
   unsubscribe(recipient: string, via: string, now: Date): void {
