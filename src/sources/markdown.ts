@@ -1,7 +1,6 @@
-import { readFile, readFileSync } from 'node:fs';
+import { readFileSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { Marked } from 'marked';
 import type { FolderSource } from '../config.js';
 import { AppError, describeError } from '../errors.js';
@@ -50,8 +49,6 @@ export interface PostContext {
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 const DEFAULT_CONCURRENCY = 16;
 
-/** The callback readFile, promisified: about twice as fast as fs/promises' for small files (measured). */
-const readFileBytes = promisify(readFile);
 /** Configured once: per-file setup would dominate at 100k posts. */
 const markdown = new Marked({ gfm: true, async: false });
 
@@ -120,22 +117,15 @@ async function readOutcome(source: FolderSource, absolutePath: string, options: 
 /** Reads one post file. Throws AppError (SOURCE_READ, SOURCE_PARSE, SOURCE_EMPTY) naming the path and the reason. */
 export async function readPostFile(source: FolderSource, absolutePath: string, options: ReadFolderOptions): Promise<RawArticle> {
   const relPath = relativePostPath(source, absolutePath);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let bytes: Buffer;
-  let mtime: Date;
+  let stats: Stats;
   try {
-    const stats = await stat(absolutePath);
-    if (!stats.isFile()) throw new AppError('SOURCE_READ', `${absolutePath}: not a regular file`);
-    checkSize(absolutePath, stats.size, maxBytes);
-    bytes = await readFileBytes(absolutePath);
-    mtime = stats.mtime;
+    stats = await stat(absolutePath);
   } catch (error) {
-    if (error instanceof AppError) throw error;
     throw new AppError('SOURCE_READ', `${absolutePath}: cannot read: ${describeError(error)}`, { cause: error });
   }
-  // The file may have grown between stat and read.
-  checkSize(absolutePath, bytes.length, maxBytes);
-  return parsePost(bytes, { source, relPath, mtime, zone: options.zone, idAuthority: options.idAuthority, log: options.log });
+  if (!stats.isFile()) throw new AppError('SOURCE_READ', `${absolutePath}: not a regular file`);
+  const bytes = readPostBytesSync({ relPath, absPath: absolutePath, size: stats.size, mtimeMs: stats.mtimeMs }, options.maxBytes);
+  return parsePost(bytes, { source, relPath, mtime: stats.mtime, zone: options.zone, idAuthority: options.idAuthority, log: options.log });
 }
 
 /** Turns the bytes of one post into a RawArticle. Pure but for warnings; throws AppError for an unusable post. */
