@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
-import { mapWithLimit } from '../util/pool.js';
 import { offsetMinutesInZone } from '../util/time.js';
 import { listDigestWebCopies, renderDigestArchivePage } from './digest-archive.js';
 import { renderFeedXsl } from './feed-xsl.js';
@@ -25,8 +24,6 @@ export interface WriteCount {
   written: number;
   unchanged: number;
 }
-
-const WRITE_CONCURRENCY = 16;
 
 type FileToWrite = [path: string, render: () => string];
 
@@ -118,7 +115,7 @@ function pageSite(options: OutputOptions): PageSite {
 }
 
 async function writeAll(dir: string, files: FileToWrite[], batch?: SyncBatch): Promise<WriteCount> {
-  const changed = await mapWithLimit(files, WRITE_CONCURRENCY, ([name, render]) => writeFileIfChanged(join(dir, name), render(), batch));
-  const written = changed.filter(Boolean).length;
+  let written = 0;
+  for (const [name, render] of files) if (await writeFileIfChanged(join(dir, name), render(), batch)) written += 1;
   return { written, unchanged: files.length - written };
 }
