@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { AppError, describeError } from '../errors.js';
 import type { Article } from '../model.js';
 import { buildSiteThemes, type SiteTheme } from '../output/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
 import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
+import type { SaveResult } from '../store/sqlite.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
 import { SyncBatch } from '../util/fs.js';
@@ -26,6 +28,8 @@ export interface BuildSummary {
 
 /** Pages rendered per step, so a large archive is never held in memory at once. */
 const PAGE_BATCH = 500;
+/** Pages of a saved batch written between two turns of the event loop. */
+const EARLY_SLICE = 25;
 const BUILT_REVISION = 'build.revision';
 const BUILT_FINGERPRINT = 'build.fingerprint';
 /** What the entry points (feeds, index, theme pages) were last built from, and how many themes. */
@@ -35,53 +39,107 @@ const ENTRY_FILES = ['index.html', 'rss.xml', 'atom.xml', 'feed.json'];
 
 /**
  * Writes feeds and pages from the archive: pages for what changed since the last build; feeds, theme
- * pages and the index always (unchanged files are left alone).
+ * pages and the index always (unchanged files are left alone). Hold the build lock.
  */
 export async function runBuild(context: JobContext): Promise<BuildSummary> {
-  const { config, store } = context;
-  const options: OutputOptions = {
-    dir: config.output,
-    site: { ...config.site, idAuthority: idAuthorityOf(context) },
-    timeZone: config.timeZone,
-  };
-  const fingerprint = outputFingerprint(options);
-  const full = store.getMeta(BUILT_FINGERPRINT) !== fingerprint || !existsSync(join(config.output, 'index.html'));
-  // Taken before reading: a change that lands while we write is rendered again next time.
-  const revision = store.revision();
-  // Nothing archived since the last build, the same settings, the files still there: every file
-  // would come out as it is. Skipping saves grouping the newest articles by theme (jieba's start-up).
-  const entryKey = sha256(JSON.stringify([fingerprint, revision, config.feed.size, config.taxonomy ?? null]));
-  if (!full && store.getMeta(BUILT_ENTRY_POINTS) === entryKey && ENTRY_FILES.every((name) => existsSync(join(config.output, name)))) {
-    const themes = Number(store.getMeta(BUILT_THEMES) ?? '0');
-    return { articles: store.counts().articles, pages: 0, full: false, themes, files: { written: 0, unchanged: 0 } };
+  return new Build(context).finish();
+}
+
+/**
+ * A build that starts before the collect it follows ends: the pages of each batch the collect
+ * saves are written at once, while worker threads clean the next batches, and `finish()` writes
+ * the pages not written that way, then what leads to them. Started and finished under one hold of
+ * the build lock, so no other build writes between.
+ */
+export class Build {
+  private readonly options: OutputOptions;
+  private readonly fingerprint: string;
+  /** Every page is to be rendered: first build, new settings or templates, or a missing output folder. */
+  private readonly full: boolean;
+  /** Pages are due for articles changed after this revision. */
+  private readonly after: number;
+  /** Revisions already handled this run: pages written, or duplicates, which have none. */
+  private readonly handled = new Set<number>();
+  /** Pages are made durable together, before the index links to them and the build is recorded. */
+  private readonly pagesWritten = new SyncBatch();
+  private readonly files: WriteCount = { written: 0, unchanged: 0 };
+  private pages = 0;
+  /** Set when writing a saved batch's pages failed: the rest wait for `finish()`, which reports it. */
+  private earlyWritesFailed = false;
+  /** The saved batches' pages, written one batch after the other. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly context: JobContext) {
+    const { config, store } = context;
+    this.options = { dir: config.output, site: { ...config.site, idAuthority: idAuthorityOf(context) }, timeZone: config.timeZone };
+    this.fingerprint = outputFingerprint(this.options);
+    this.full = store.getMeta(BUILT_FINGERPRINT) !== this.fingerprint || !existsSync(join(config.output, 'index.html'));
+    this.after = this.full ? 0 : Number(store.getMeta(BUILT_REVISION) ?? '0');
   }
-  const files: WriteCount = { written: 0, unchanged: 0 };
-  let pages = 0;
-  let themes: SiteTheme[] = [];
-  try {
-    let after = full ? 0 : Number(store.getMeta(BUILT_REVISION) ?? '0');
-    // Pages are made durable together, before the index links to them and the build is recorded.
-    const pagesWritten = new SyncBatch();
-    for (;;) {
-      const changed = store.articlesChangedSince(after, PAGE_BATCH);
-      if (changed.length === 0) break;
-      add(files, await writeArticlePages(changed, options, pagesWritten));
-      pages += changed.length;
-      after = changed[changed.length - 1]?.revision ?? after;
-      context.log.progress?.('writing pages', pages, pages);
+
+  /**
+   * Writes the pages of a batch the collect has just saved, after those of the batches saved
+   * before it (an article saved twice gets its last page). Never throws: a failure leaves the pages
+   * to `finish()`, and the collect goes on.
+   */
+  writeSaved(results: readonly SaveResult[]): Promise<void> {
+    this.writing = this.writing.then(() => this.writeSavedNow(results));
+    return this.writing;
+  }
+
+  private async writeSavedNow(results: readonly SaveResult[]): Promise<void> {
+    if (this.earlyWritesFailed) return;
+    const published = results.flatMap((result) => (result.published ? [result.published] : []));
+    try {
+      // In slices, yielding between them, so replies from the cleaning workers are handled meanwhile.
+      for (let start = 0; start < published.length; start += EARLY_SLICE) {
+        if (start > 0) await setImmediate();
+        const slice = published.slice(start, start + EARLY_SLICE);
+        add(this.files, await writeArticlePages(slice, this.options, this.pagesWritten));
+        this.pages += slice.length;
+      }
+    } catch {
+      this.earlyWritesFailed = true;
+      return;
     }
-    await pagesWritten.flush();
-    const latest = store.latestArticles(config.feed.size);
-    themes = await groupLatest(latest, config.taxonomy, context.themes ?? groupInThisThread);
-    add(files, await writeEntryPoints(latest, themes, options));
-  } catch (error) {
-    throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
+    for (const result of results) if (result.revision !== undefined) this.handled.add(result.revision);
   }
-  store.setMeta(BUILT_REVISION, String(revision));
-  store.setMeta(BUILT_FINGERPRINT, fingerprint);
-  store.setMeta(BUILT_ENTRY_POINTS, entryKey);
-  store.setMeta(BUILT_THEMES, String(themes.length));
-  return { articles: store.counts().articles, pages, full, themes: themes.length, files };
+
+  async finish(): Promise<BuildSummary> {
+    await this.writing;
+    const { config, store } = this.context;
+    const { options, files } = this;
+    // Taken before reading: a change that lands while we write is rendered again next time.
+    const revision = store.revision();
+    // Nothing archived since the last build, the same settings, the files still there: every file
+    // would come out as it is. Skipping saves grouping the newest articles by theme (jieba's start-up).
+    const entryKey = sha256(JSON.stringify([this.fingerprint, revision, config.feed.size, config.taxonomy ?? null]));
+    if (!this.full && store.getMeta(BUILT_ENTRY_POINTS) === entryKey && ENTRY_FILES.every((name) => existsSync(join(config.output, name)))) {
+      const themes = Number(store.getMeta(BUILT_THEMES) ?? '0');
+      return { articles: store.counts().articles, pages: 0, full: false, themes, files: { written: 0, unchanged: 0 } };
+    }
+    let themes: SiteTheme[] = [];
+    try {
+      const due = store.revisionsSince(this.after).filter((changed) => !this.handled.has(changed));
+      for (let start = 0; start < due.length; start += PAGE_BATCH) {
+        const articles = store.articlesAtRevisions(due.slice(start, start + PAGE_BATCH));
+        add(files, await writeArticlePages(articles, options, this.pagesWritten));
+        this.pages += articles.length;
+        this.context.log.progress?.('writing pages', Math.min(start + PAGE_BATCH, due.length), due.length);
+      }
+      await this.pagesWritten.flush();
+      const latest = store.latestArticles(config.feed.size);
+      themes = await groupLatest(latest, config.taxonomy, this.context.themes ?? groupInThisThread);
+      add(files, await writeEntryPoints(latest, themes, options));
+    } catch (error) {
+      throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
+    }
+    store.setMeta(BUILT_REVISION, String(revision));
+    store.setMeta(BUILT_FINGERPRINT, this.fingerprint);
+    store.setMeta(BUILT_ENTRY_POINTS, entryKey);
+    store.setMeta(BUILT_THEMES, String(themes.length));
+    return { articles: store.counts().articles, pages: this.pages, full: this.full, themes: themes.length, files };
+  }
 }
 
 /** The newest articles by theme, for the index and the theme pages (fast at a feed's size). */

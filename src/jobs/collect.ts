@@ -49,30 +49,38 @@ const WORKER_YOUNG_GENERATION_MB = 16;
 const FEED_CONCURRENCY = 8;
 const PER_HOST_CONCURRENCY = 2;
 
+export interface CollectOptions {
+  /** Called with each saved batch's results, in order, once it is in the archive (to write its pages meanwhile). */
+  onSaved?: (results: readonly SaveResult[]) => Promise<void>;
+}
+
 export function emptyCollectSummary(): CollectSummary {
   return { new: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: 0, deleted: 0, notModified: 0, backingOff: 0, failedSources: [] };
 }
 
 /** Collects every configured folder and feed into the archive. A failing source never stops the others. */
-export async function runCollect(context: JobContext): Promise<CollectSummary> {
+export async function runCollect(context: JobContext, options: CollectOptions = {}): Promise<CollectSummary> {
   const summary = emptyCollectSummary();
   const idAuthority = idAuthorityOf(context);
   const preparers = new Preparers(context.log, context.themes);
+  const saved = options.onSaved ?? (async () => undefined);
   try {
     for (const source of context.config.sources) {
       if (context.signal?.aborted) break;
-      await collectFolder(source, idAuthority, context, summary, preparers);
+      await collectFolder(source, idAuthority, context, summary, preparers, saved);
     }
   } finally {
     await preparers.close();
   }
-  await collectFeeds(context.config.feeds, context, summary);
+  await collectFeeds(context.config.feeds, context, summary, saved);
   return summary;
 }
 
+type Saved = NonNullable<CollectOptions['onSaved']>;
+
 // ---- folders
 
-async function collectFolder(source: FolderSource, idAuthority: string, context: JobContext, summary: CollectSummary, preparers: Preparers) {
+async function collectFolder(source: FolderSource, idAuthority: string, context: JobContext, summary: CollectSummary, preparers: Preparers, saved: Saved) {
   const tasks = await changedFileTasks(source, idAuthority, context, summary);
   if (tasks.length === 0) return;
   const { log } = context;
@@ -90,15 +98,15 @@ async function collectFolder(source: FolderSource, idAuthority: string, context:
       inFlight.push(prepared);
     }
   };
-  let saved = 0;
+  let done = 0;
   for (fill(); inFlight.length > 0; fill()) {
     if (context.signal?.aborted) return;
     const items = await (inFlight.shift() as Promise<FolderItem[]>);
     fill();
     if (context.signal?.aborted) return;
-    saveFolderItems(items, context, summary);
-    saved += items.length;
-    log.progress?.(`collecting ${source.name}`, saved, changed);
+    await saved(saveFolderItems(items, context, summary));
+    done += items.length;
+    log.progress?.(`collecting ${source.name}`, done, changed);
   }
 }
 
@@ -143,7 +151,7 @@ async function changedFileTasks(source: FolderSource, idAuthority: string, conte
   return tasks;
 }
 
-function saveFolderItems(items: FolderItem[], context: JobContext, summary: CollectSummary): void {
+function saveFolderItems(items: FolderItem[], context: JobContext, summary: CollectSummary): SaveResult[] {
   const { store, log, now } = context;
   const touched: NonNullable<CollectedItem['file']>[] = [];
   const collected: CollectedItem[] = [];
@@ -155,7 +163,9 @@ function saveFolderItems(items: FolderItem[], context: JobContext, summary: Coll
   store.touchFiles(touched);
   summary.unchanged += touched.length;
   summary.skipped += collected.filter((item) => item.problem).length;
-  count(store.saveCollected(collected, now), summary, log);
+  const results = store.saveCollected(collected, now);
+  count(results, summary, log);
+  return results;
 }
 
 function isChanged(file: PostFile, state: FileStamp | undefined): boolean {
@@ -215,7 +225,7 @@ const WORKER_SCRIPT = import.meta.url.endsWith('.js') ? new URL('./clean-worker.
 
 // ---- remote feeds
 
-async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, summary: CollectSummary) {
+async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, summary: CollectSummary, saved: Saved) {
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;
@@ -223,11 +233,11 @@ async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, s
   }
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
   await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / PER_HOST_CONCURRENCY)), (hostFeeds) =>
-    mapWithLimit(hostFeeds, PER_HOST_CONCURRENCY, (feed) => collectFeed(feed, context, summary)),
+    mapWithLimit(hostFeeds, PER_HOST_CONCURRENCY, (feed) => collectFeed(feed, context, summary, saved)),
   );
 }
 
-async function collectFeed(feed: FeedSource, context: JobContext, summary: CollectSummary): Promise<void> {
+async function collectFeed(feed: FeedSource, context: JobContext, summary: CollectSummary, saved: Saved): Promise<void> {
   const { store, log, now, config } = context;
   if (context.signal?.aborted) return;
   const state: SourceState = store.getSourceState(feed.url) ?? { key: feed.url, errorCount: 0 };
@@ -280,7 +290,9 @@ async function collectFeed(feed: FeedSource, context: JobContext, summary: Colle
         log.warn(`${result.url}: item "${raw.title}": ${describeError(error)}; skipped`);
       }
     }
-    count(store.saveCollected(items, now), summary, log);
+    const results = store.saveCollected(items, now);
+    count(results, summary, log);
+    await saved(results);
     // Validators are stored only once the items are: a crash before this refetches the feed.
     store.saveSourceState({
       ...next,

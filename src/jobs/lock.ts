@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { LockHandle } from '../store/sqlite.js';
 import type { JobContext } from './context.js';
 
 export interface LockOptions {
@@ -17,6 +18,16 @@ export async function withJobLock<T>(
   options: LockOptions,
   job: () => Promise<T>,
 ): Promise<T> {
+  const lock = await acquireJobLock(kind, context, options);
+  try {
+    return await job();
+  } finally {
+    lock.release();
+  }
+}
+
+/** Takes the archive's lock for a job kind, waiting up to `waitMs`; the caller releases it. */
+export async function acquireJobLock(kind: string, context: Pick<JobContext, 'store' | 'now' | 'signal'>, options: LockOptions): Promise<LockHandle> {
   const { store } = context;
   const deadline = Date.now() + options.waitMs;
   let lock = store.tryLock(kind, context.now);
@@ -29,9 +40,5 @@ export async function withJobLock<T>(
     const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since.toISOString()}` : 'another process';
     throw new AppError('LOCKED', `another ${kind} is running on ${store.path} (${who}); try again when it has finished`);
   }
-  try {
-    return await job();
-  } finally {
-    lock.release();
-  }
+  return lock;
 }

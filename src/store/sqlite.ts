@@ -59,6 +59,10 @@ export interface SaveResult {
   id?: string;
   /** For duplicates: the article it duplicates. */
   duplicateOf?: string;
+  /** For new and updated articles and duplicates: the revision the save took. */
+  revision?: number;
+  /** For new and updated articles that are published (not duplicates): the article as archived, slug and all. */
+  published?: Article;
 }
 
 export interface LockHandle {
@@ -223,12 +227,14 @@ export class SqliteStore {
 
   private saveArticle(article: NewArticle, hashes: ArticleHashes, now: Date, counter: { revision: number }): SaveResult {
     const { content: contentHash, body: bodyHash } = hashes;
-    const existing = this.sql('SELECT content_hash, duplicate_of FROM articles WHERE id = ?').get(article.id) as
-      | { content_hash: string; duplicate_of: string | null }
+    const existing = this.sql('SELECT slug, content_hash, duplicate_of FROM articles WHERE id = ?').get(article.id) as
+      | { slug: string; content_hash: string; duplicate_of: string | null }
       | undefined;
     if (existing) {
       if (existing.content_hash === contentHash) return { outcome: 'unchanged', id: article.id };
       const revision = (counter.revision += 1);
+      // An edit without its own `updated` date is dated by when it was seen.
+      const updated = article.updated ?? now;
       this.sql(
         `UPDATE articles SET source = @source, path = @path, link = @link, title = @title, published = @published,
            date_guessed = @dateGuessed, updated = @updated, author = @author, categories = @categories, html = @html,
@@ -236,9 +242,13 @@ export class SqliteStore {
            content_hash = @contentHash, body_hash = @bodyHash, last_changed = @now, revision = @revision
          WHERE id = @id`,
       )
-        // An edit without its own `updated` date is dated by when it was seen.
-        .run({ ...toRow(article), updated: (article.updated ?? now).getTime(), contentHash, bodyHash, now: now.getTime(), revision });
-      return { outcome: 'updated', id: article.id };
+        .run({ ...toRow(article), updated: updated.getTime(), contentHash, bodyHash, now: now.getTime(), revision });
+      return {
+        outcome: 'updated',
+        id: article.id,
+        revision,
+        ...(existing.duplicate_of === null ? { published: { ...article, updated, slug: existing.slug } } : {}),
+      };
     }
 
     const original = article.text.trim()
@@ -247,6 +257,7 @@ export class SqliteStore {
           | undefined)
       : undefined;
     const revision = (counter.revision += 1);
+    const slug = this.freeSlug(article);
     this.sql(
       `INSERT INTO articles (id, slug, source, path, link, title, published, date_guessed, updated, author, categories,
          html, text, simplified_text, summary, length, images, lead_image, meta, content_hash, body_hash, duplicate_of, first_seen,
@@ -256,14 +267,16 @@ export class SqliteStore {
          @now, @revision, @revision)`,
     ).run({
       ...toRow(article),
-      slug: this.freeSlug(article),
+      slug,
       contentHash,
       bodyHash,
       duplicateOf: original?.id ?? null,
       now: now.getTime(),
       revision,
     });
-    return original ? { outcome: 'duplicate', id: article.id, duplicateOf: original.id } : { outcome: 'new', id: article.id };
+    return original
+      ? { outcome: 'duplicate', id: article.id, duplicateOf: original.id, revision }
+      : { outcome: 'new', id: article.id, revision, published: { ...article, slug } };
   }
 
   /** Slugs are fixed when an article is first archived, so its page never moves. */
@@ -287,14 +300,16 @@ export class SqliteStore {
     return rows.map(fromRow);
   }
 
-  /**
-   * Published articles changed after the given revision (all of them for 0), oldest change first,
-   * at most `limit`: page through with the revision of the last one returned.
-   */
-  articlesChangedSince(revision: number, limit = Number.MAX_SAFE_INTEGER): (Article & { revision: number })[] {
+  /** The revisions after the given one (all for 0), duplicates included, in order: an index-only read. */
+  revisionsSince(revision: number): number[] {
+    return this.sql('SELECT revision FROM articles WHERE revision > ? ORDER BY revision').pluck().all(revision) as number[];
+  }
+
+  /** The published articles at these revisions, oldest change first. */
+  articlesAtRevisions(revisions: readonly number[]): (Article & { revision: number })[] {
     const rows = this
-      .sql('SELECT * FROM articles WHERE duplicate_of IS NULL AND revision > ? ORDER BY revision LIMIT ?')
-      .all(revision, limit) as ArticleRow[];
+      .sql('SELECT * FROM articles WHERE revision IN (SELECT value FROM json_each(?)) AND duplicate_of IS NULL ORDER BY revision')
+      .all(JSON.stringify(revisions)) as ArticleRow[];
     return rows.map((row) => ({ ...fromRow(row), revision: row.revision }));
   }
 

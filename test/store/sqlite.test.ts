@@ -56,17 +56,24 @@ describe('SqliteStore', () => {
     const store = await openStore();
     const first = store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now);
     expect(first[0]?.outcome).toBe('new');
+    // What a save returns is the article as the archive gives it back, for its page.
+    expect(first[0]?.published).toEqual(store.getArticle('tag:x:a'));
     const revisionAfterInsert = store.revision();
+    expect(first[0]?.revision).toBe(revisionAfterInsert);
     expect(store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now)[0]?.outcome).toBe('unchanged');
     expect(store.revision()).toBe(revisionAfterInsert);
 
     const later = new Date('2022-06-09T00:00:00Z');
-    expect(store.saveCollected([{ article: article('tag:x:a', '改过的第一段。') }], later)[0]?.outcome).toBe('updated');
+    const update = store.saveCollected([{ article: article('tag:x:a', '改过的第一段。') }], later)[0];
+    expect(update?.outcome).toBe('updated');
     const saved = store.getArticle('tag:x:a');
     expect(saved?.text).toBe('改过的第一段。');
     expect(saved?.updated).toEqual(later);
     expect(saved?.slug).toBe('seeds-a');
-    expect(store.articlesChangedSince(revisionAfterInsert).map((a) => a.id)).toEqual(['tag:x:a']);
+    expect(update?.published).toEqual(saved);
+    expect(store.revisionsSince(revisionAfterInsert)).toEqual([revisionAfterInsert + 1]);
+    expect(store.revisionsSince(0)).toEqual([revisionAfterInsert + 1]);
+    expect(store.articlesAtRevisions([revisionAfterInsert, revisionAfterInsert + 1]).map((a) => [a.id, a.revision])).toEqual([['tag:x:a', revisionAfterInsert + 1]]);
   });
 
   it('keeps the same body under another id as a duplicate that is never published', async () => {
@@ -76,8 +83,11 @@ describe('SqliteStore', () => {
       [{ article: article('tag:x:b', ' 同一个 故事。', { title: '另一个标题', published: new Date('2022-05-19T00:00:00Z') }) }],
       now,
     );
-    expect(result[0]).toEqual({ outcome: 'duplicate', id: 'tag:x:b', duplicateOf: 'tag:x:a' });
+    expect(result[0]).toEqual({ outcome: 'duplicate', id: 'tag:x:b', duplicateOf: 'tag:x:a', revision: 2 });
     expect(store.latestArticles(10).map((a) => a.id)).toEqual(['tag:x:a']);
+    // Its revision is listed, but it has no page.
+    expect(store.revisionsSince(0)).toEqual([1, 2]);
+    expect(store.articlesAtRevisions([1, 2]).map((a) => a.id)).toEqual(['tag:x:a']);
     expect(store.counts()).toEqual({ articles: 1, duplicates: 1 });
   });
 
@@ -120,7 +130,8 @@ describe('SqliteStore', () => {
     store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
     store.saveCollected([{ article: article('tag:x:c', '三。') }, { article: article('tag:x:a', '一。') }], now);
     expect(store.revision()).toBe(3);
-    expect(store.articlesChangedSince(0).map((a) => [a.id, a.revision])).toEqual([['tag:x:a', 1], ['tag:x:b', 2], ['tag:x:c', 3]]);
+    expect(store.revisionsSince(0)).toEqual([1, 2, 3]);
+    expect(store.articlesAtRevisions([3, 1, 2]).map((a) => [a.id, a.revision])).toEqual([['tag:x:a', 1], ['tag:x:b', 2], ['tag:x:c', 3]]);
   });
 
   it('chooses the newest unsent articles the same way for a first digest and for a few new ones', async () => {
