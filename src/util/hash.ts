@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** Hex SHA-256 of a string or bytes. */
+/** Hex SHA-256 of a string (as UTF-8) or bytes. One-shot: no Hash object per call, the same digest. */
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** A short, stable hex digest for names (slugs, file names). */
