@@ -148,7 +148,7 @@ export function parsePost(bytes: Buffer, context: PostContext): RawArticle {
   const published = readPublished(post.data, where, context);
   const updated = readUpdated(post.data, where, context);
   return withoutUndefined({
-    id: postId({ ...context, ownId: fields.readOwnId(post.data), link }),
+    id: postId({ source: context.source, relPath: context.relPath, idAuthority: context.idAuthority, ownId: fields.readOwnId(post.data), link }),
     source: context.source.name,
     path: context.relPath,
     title,
@@ -239,11 +239,23 @@ const MARKDOWN_LINE = /^(?:#{1,6}\s|```|~~~|[-*+]\s+\S|\d+[.)]\s+\S|>\s)/;
  * block-level tag and has no Markdown block syntax (a README-style HTML banner over Markdown).
  */
 export function isHtmlBody(body: string): boolean {
-  const lines = body.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) return false;
-  const tagLines = lines.filter((line) => TAG_LINE.test(line)).length;
-  if (tagLines * 2 >= lines.length) return true;
-  return BLOCK_TAG_START.test(body.trimStart()) && !lines.some((line) => MARKDOWN_LINE.test(line));
+  // Counted line by line without building arrays: this runs on every post.
+  let lines = 0;
+  let tagLines = 0;
+  for (let start = 0; start <= body.length; ) {
+    let end = body.indexOf('\n', start);
+    if (end === -1) end = body.length;
+    const line = body.slice(start, end);
+    if (line.trim() !== '') {
+      lines += 1;
+      if (TAG_LINE.test(line)) tagLines += 1;
+    }
+    start = end + 1;
+  }
+  if (lines === 0) return false;
+  if (tagLines * 2 >= lines) return true;
+  // A blank line never matches MARKDOWN_LINE, so every line can be tested.
+  return BLOCK_TAG_START.test(body.trimStart()) && !body.split('\n').some((line) => MARKDOWN_LINE.test(line));
 }
 
 function renderBody(body: string, extension: string): string {

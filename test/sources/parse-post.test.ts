@@ -213,6 +213,14 @@ describe('isHtmlBody', () => {
     expect(isHtmlBody('导语\n<p>一</p>\n<p>二</p>\n<p>三</p>')).toBe(true);
   });
 
+  it('counts only lines with something on them, whatever ends them', () => {
+    // Two tag lines of four non-blank ones: half is enough; blank, CR-only and U+3000-only lines do not count.
+    expect(isHtmlBody('导语\r\n\r\n<p>一</p>\r\n \u3000\n\r\n<p>二</p>\n结语\n')).toBe(true);
+    expect(isHtmlBody('导语\n\n<p>一</p>\n结语一\n结语二\n')).toBe(false);
+    expect(isHtmlBody(' \n\r\n\u3000')).toBe(false);
+    expect(isHtmlBody('')).toBe(false);
+  });
+
   it('renders Markdown and keeps HTML in parsePost', () => {
     expect(parse(post('title: t', '# 标题\n\n- 一\n- 二')).article.html).toBe('<h1>标题</h1>\n<ul>\n<li>一</li>\n<li>二</li>\n</ul>');
     expect(parse(post('title: t', '<div>\n    <p>缩进</p>\n</div>')).article.html).toBe('<div>\n    <p>缩进</p>\n</div>');
