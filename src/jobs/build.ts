@@ -98,8 +98,9 @@ export class Build {
         add(this.files, await writeArticlePages(slice, this.options, this.pagesWritten));
         this.pages += slice.length;
       }
-    } catch {
+    } catch (error) {
       this.earlyWritesFailed = true;
+      this.context.log.warn(`writing pages during the collect failed (${describeError(error)}); trying again after it`);
       return;
     }
     for (const result of results) if (result.revision !== undefined) this.handled.add(result.revision);

@@ -80,6 +80,7 @@ describe('collect and build', () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('OUTPUT_IO');
     expect((error as AppError).message).toContain(context.config.output);
+    expect(context.log.lines.filter((line) => line.includes('writing pages during the collect failed'))).toHaveLength(1);
     const archived = context.store.counts().articles;
     expect(archived).toBeGreaterThan(5);
 
