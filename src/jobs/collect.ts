@@ -7,7 +7,7 @@ import { scanFolder, type PostFile } from '../sources/folder-scan.js';
 import type { CollectedItem, FileStamp, SaveResult } from '../store/sqlite.js';
 import { hostOf } from '../util/url.js';
 import { mapWithLimit } from '../util/pool.js';
-import { createWorkerPool } from '../util/worker-pool.js';
+import { compiledWorkerScript, createWorkerPool } from '../util/worker-pool.js';
 import type { JobContext } from './context.js';
 import type { FolderItem, FolderTask } from './folder-items.js';
 import { idAuthorityOf } from './identity.js';
@@ -220,11 +220,8 @@ class Preparers {
   }
 }
 
-/**
- * The compiled worker script beside this module. Run from the TypeScript sources (the tests),
- * there is none, and everything is prepared in this thread.
- */
-const WORKER_SCRIPT = import.meta.url.endsWith('.js') ? new URL('./clean-worker.js', import.meta.url) : undefined;
+/** Run from the TypeScript sources (the tests), there is none: everything is prepared in this thread. */
+const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, 'clean-worker.js');
 
 // ---- remote feeds
 

@@ -1,6 +1,6 @@
 import type { Theme, ThemeInput } from '../model.js';
 import type { Log } from '../util/log.js';
-import { createWorkerPool } from '../util/worker-pool.js';
+import { compiledWorkerScript, createWorkerPool } from '../util/worker-pool.js';
 import type { GroupOptions } from './group.js';
 
 // Where articles are grouped by theme: in this thread, or in a thread of its own started with the
@@ -28,11 +28,8 @@ export const groupInThisThread: ThemeGrouper = {
   async close() {},
 };
 
-/**
- * The compiled worker script beside this module. Run from the TypeScript sources (the tests),
- * there is none, and grouping runs in this thread.
- */
-const WORKER_SCRIPT = import.meta.url.endsWith('.js') ? new URL('./group-worker.js', import.meta.url) : undefined;
+/** Run from the TypeScript sources (the tests), there is none: grouping runs in this thread. */
+const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, 'group-worker.js');
 
 /**
  * A grouper on a thread of its own, which starts loading at once. If the thread fails, grouping

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 
 // A few worker threads running one script, each taking one task at a time. The script answers
 // every message `{ id, task }` with `{ id, result }` or `{ id, error }`.
@@ -95,4 +95,29 @@ export function createWorkerPool<Task, Result>(script: URL, options: WorkerPoolO
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
+}
+
+/**
+ * The worker's side: answers every task it is sent with `handle`'s result or error. For the worker
+ * script; throws anywhere else.
+ */
+export function answerTasks<Task, Result>(script: string, handle: (task: Task) => Result | Promise<Result>): void {
+  const port = parentPort;
+  if (!port) throw new Error(`${script} runs as a worker thread`);
+  port.on('message', ({ id, task }: { id: number; task: Task }) => {
+    Promise.resolve()
+      .then(() => handle(task))
+      .then(
+        (result) => port.postMessage({ id, result }),
+        (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
+      );
+  });
+}
+
+/**
+ * The compiled worker script `name` beside the module at `moduleUrl`. Run from the TypeScript
+ * sources (the tests), there is none, and the caller does the work in its own thread.
+ */
+export function compiledWorkerScript(moduleUrl: string, name: string): URL | undefined {
+  return moduleUrl.endsWith('.js') ? new URL(`./${name}`, moduleUrl) : undefined;
 }
