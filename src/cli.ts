@@ -8,6 +8,7 @@ import type { CollectSummary } from './jobs/collect.js';
 import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
+import type { ThemeGrouper } from './themes/grouper.js';
 import { SqliteStore } from './store/sqlite.js';
 import { createConsoleLog, type Log } from './util/log.js';
 import { parseDate } from './util/time.js';
@@ -88,6 +89,11 @@ const COMMANDS: Record<string, Command> = {
     extraHelp: DIGEST_HELP,
     run: digest,
   },
+  update: {
+    summary: 'collect the sources, then build feeds and pages, without the digest',
+    usage: 'zhoukan update [options]',
+    run: update,
+  },
   collect: {
     summary: 'collect new and changed posts and feed items into the archive',
     usage: 'zhoukan collect [options]',
@@ -131,16 +137,8 @@ function jobContext(run: Run): JobContext {
 
 async function digest(run: Run): Promise<number> {
   const options = digestOptions(run);
-  const { startThemeThread } = await import('./themes/grouper.js');
-  // Started first: it loads the word segmenter while this thread collects.
-  const themes = startThemeThread(run.log);
-  try {
-    const [{ runCollectAndBuild }, { runDigest }] = await Promise.all([import('./jobs/pipeline.js'), import('./jobs/digest.js')]);
-    const pipeline = await runCollectAndBuild({ ...jobContext(run), themes }, { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
-    const parts = [describeCollect(pipeline.collect)];
-    if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
-    process.stdout.write(`zhoukan: ${parts.join('; ')}\n`);
-    const status = exitStatus(run, pipeline.collect);
+  return withThemeThread(run, async (themes) => {
+    const [status, { runDigest }] = await Promise.all([collectAndBuild(run, themes, { warnings: false }), import('./jobs/digest.js')]);
     if (status !== 0) return status;
 
     noteUnsubscribeLinks(run);
@@ -149,9 +147,33 @@ async function digest(run: Run): Promise<number> {
     process.stdout.write(`zhoukan: ${describeDigest(sent, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
     const undelivered = sent.failed + sent.deferred;
     return sent.digestId && !sent.outbox && sent.delivered === 0 && undelivered > 0 ? 1 : 0;
+  });
+}
+
+async function update(run: Run): Promise<number> {
+  return withThemeThread(run, (themes) => collectAndBuild(run, themes, { warnings: true }));
+}
+
+/** Runs a job beside a theme thread, started first: it loads the word segmenter while this thread collects. */
+async function withThemeThread(run: Run, job: (themes: ThemeGrouper) => Promise<number>): Promise<number> {
+  const { startThemeThread } = await import('./themes/grouper.js');
+  const themes = startThemeThread(run.log);
+  try {
+    return await job(themes);
   } finally {
     await themes.close();
   }
+}
+
+/** Collects, then builds (always: a manual run brings the output up to date); prints the summary line and returns the exit status. */
+async function collectAndBuild(run: Run, themes: ThemeGrouper, line: { warnings: boolean }): Promise<number> {
+  const { runCollectAndBuild } = await import('./jobs/pipeline.js');
+  const pipeline = await runCollectAndBuild({ ...jobContext(run), themes }, { lockWaitMs: run.config.lockWaitSeconds * 1000, alwaysBuild: true });
+  const parts = [describeCollect(pipeline.collect)];
+  if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
+  if (line.warnings) parts.push(plural(run.log.warnings, 'warning'));
+  process.stdout.write(`zhoukan: ${parts.join('; ')}\n`);
+  return exitStatus(run, pipeline.collect);
 }
 
 function digestOptions(run: Run): DigestOptions {

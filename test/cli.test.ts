@@ -167,9 +167,32 @@ describe('zhoukan digest', () => {
     expect(result.stderr).toMatch(/error: no article could be read from .*empty/);
   });
 
+  it('update collects and builds without the digest, and a rerun writes nothing', async () => {
+    const cwd = await tempDir('update');
+    const output = join(cwd, 'out');
+    const data = join(cwd, 'data');
+    const args = ['update', '--source', SEEDS, '--output', output, '--data', data];
+    const first = await runCli(args, { cwd });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^zhoukan: collected 5 new, .*; built 5 pages, 3 feeds and 1 theme from 5 articles in .*; 0 warnings\n$/);
+    expect((await readJsonFeed(output)).items).toHaveLength(5);
+    expect(await readdir(data)).not.toContain('outbox');
+    expect(await readdir(join(output, 'digests'))).toEqual(['index.html']);
+
+    const before = await modificationTimes(output);
+    const again = await runCli(args, { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/collected 0 new, 0 updated, 5 unchanged, .*; built 0 pages, .*\(0 written, 0 unchanged\); 0 warnings/);
+    expect(await modificationTimes(output)).toEqual(before);
+
+    // The digest afterwards holds what the updates collected.
+    const digest = await runCli(['digest', '--source', SEEDS, '--output', output, '--data', data], { cwd });
+    expect(digest.stdout).toMatch(/digest \S+ \(5 articles in 1 theme\) written to/);
+  });
+
   it('answers --help for every command, and rejects an invalid config listing each problem', async () => {
     const cwd = await tempDir('help');
-    for (const command of ['digest', 'collect', 'build', 'start', 'serve']) {
+    for (const command of ['digest', 'update', 'collect', 'build', 'start', 'serve']) {
       const help = await runCli([command, '--help'], { cwd });
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/--source DIR/);

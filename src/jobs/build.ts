@@ -121,6 +121,10 @@ export class Build {
     }
     let themes: SiteTheme[] = [];
     try {
+      const latest = store.latestArticles(config.feed.size);
+      // Grouped (on the theme thread, if there is one) while the pages are written and flushed.
+      const grouping = groupLatest(latest, config.taxonomy, this.context.themes ?? groupInThisThread);
+      grouping.catch(() => undefined); // awaited below
       const due = store.revisionsSince(this.after).filter((changed) => !this.handled.has(changed));
       for (let start = 0; start < due.length; start += PAGE_BATCH) {
         const articles = store.articlesAtRevisions(due.slice(start, start + PAGE_BATCH));
@@ -129,8 +133,7 @@ export class Build {
         this.context.log.progress?.('writing pages', Math.min(start + PAGE_BATCH, due.length), due.length);
       }
       await this.pagesWritten.flush();
-      const latest = store.latestArticles(config.feed.size);
-      themes = await groupLatest(latest, config.taxonomy, this.context.themes ?? groupInThisThread);
+      themes = await grouping;
       add(files, await writeEntryPoints(latest, themes, options));
     } catch (error) {
       throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
