@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FeedSource, FolderSource } from '../config.js';
 import { describeError } from '../errors.js';
 import type { RawArticle, SourceState } from '../model.js';
 import { nextCheckAfterFailure } from '../sources/backoff.js';
-import { postFileAt, scanFolder, type PostFile } from '../sources/folder-scan.js';
+import { scanFolder, type PostFile } from '../sources/folder-scan.js';
 import type { CollectedItem, FileStamp, SaveResult } from '../store/sqlite.js';
 import { hostOf } from '../util/url.js';
 import { mapWithLimit } from '../util/pool.js';
@@ -65,9 +64,6 @@ export async function runCollect(context: JobContext, options: CollectOptions = 
   const idAuthority = idAuthorityOf(context);
   const preparers = new Preparers(context.log, context.themes);
   const saved = options.onSaved ?? (async () => undefined);
-  // A file was added, removed or renamed in a folder: there is likely something to clean, so the
-  // cleaning modules load while the folders are scanned (0.2 s), not after.
-  if (context.config.sources.some((source) => folderMtimeOf(source) !== lastScanOf(source, context.store).folderMtimeMs)) preparers.warmUp();
   try {
     for (const source of context.config.sources) {
       if (context.signal?.aborted) break;
@@ -119,17 +115,11 @@ async function collectFolder(source: FolderSource, idAuthority: string, context:
  * changed. Returns only the batches: the listing and the archive's file states (100k entries for
  * a large archive) are garbage by the time the batches are prepared.
  */
-async function changedFileTasks(source: FolderSource,
-  idAuthority: string,
-  context: JobContext,
-  summary: CollectSummary,
-): Promise<FolderTask[]> {
+async function changedFileTasks(source: FolderSource, idAuthority: string, context: JobContext, summary: CollectSummary): Promise<FolderTask[]> {
   const { store, log, now } = context;
-  const last = lastScanOf(source, store);
-  const folderMtimeMs = folderMtimeOf(source);
-  const scanning = scanFolder(source, { log, lastFileCount: last.files });
+  const scanning = scanFolder(source, { log });
   scanning.catch(() => undefined); // awaited below
-  // Read while the folder is scanned: on another thread when it is large (100k files: 0.5 s each).
+  // Read while the thread pool lists the folder (100k entries: 0.2–0.3 s each).
   const known = store.fileStamps(source.name);
   let scan;
   try {
@@ -139,36 +129,19 @@ async function changedFileTasks(source: FolderSource,
     log.warn(describeError(error));
     return [];
   }
-  const scanned: LastScan = { files: scan.relPaths.length, folderMtimeMs };
-  if (scanned.files !== last.files || scanned.folderMtimeMs !== last.folderMtimeMs) store.setMeta(lastScanKey(source), JSON.stringify(scanned));
   summary.skipped += scan.problems.length;
 
-  // Size and mtime first: an unchanged folder costs one stat per file.
-  const changed: PostFile[] = [];
-  let stamped = 0;
-  let listedAndKnown = 0;
-  for (let index = 0; index < scan.relPaths.length; index++) {
-    const size = scan.sizes[index] as number;
-    const mtimeMs = scan.mtimes[index] as number;
-    if (Number.isNaN(mtimeMs)) continue;
-    stamped += 1;
-    const state = known.get(scan.relPaths[index] as string);
-    if (state && !state.deleted) listedAndKnown += 1;
-    if (isChanged(size, mtimeMs, state)) changed.push(postFileAt(scan, index) as PostFile);
-  }
-  summary.unchanged += stamped - changed.length;
-
-  // Only when some archived file was not listed (a rerun usually finds them all) is it looked for.
-  let knownAndLive = 0;
-  for (const state of known.values()) if (!state.deleted) knownAndLive += 1;
-  if (listedAndKnown < knownAndLive) {
-    const present = new Set(scan.relPaths.filter((_, index) => !Number.isNaN(scan.mtimes[index])));
-    const gone = [...known].filter(([path, state]) => !state.deleted && !present.has(path)).map(([path]) => path);
+  const present = new Set(scan.files.map((file) => file.relPath));
+  const gone = [...known].filter(([path, state]) => !state.deleted && !present.has(path)).map(([path]) => path);
+  if (gone.length > 0) {
     store.markFilesDeleted(source.name, gone, now);
     summary.deleted += gone.length;
     for (const path of gone) log.info(`${source.path}/${path}: file deleted; its article stays archived`);
   }
 
+  // Size and mtime first: an unchanged folder costs one stat per file.
+  const changed = scan.files.filter((file) => isChanged(file, known.get(file.relPath)));
+  summary.unchanged += scan.files.length - changed.length;
   const tasks: FolderTask[] = [];
   for (let start = 0; start < changed.length; start += BATCH_SIZE) {
     const files = changed.slice(start, start + BATCH_SIZE).map((file) => {
@@ -198,27 +171,8 @@ function saveFolderItems(items: FolderItem[], context: JobContext, summary: Coll
   return results;
 }
 
-/** A folder at its last scan: how many files it held (a large one is scanned on a thread of its own), and its mtime. */
-interface LastScan {
-  files: number;
-  folderMtimeMs: number;
-}
-
-function lastScanOf(source: FolderSource, store: JobContext['store']): LastScan {
-  const saved = store.getMeta(lastScanKey(source));
-  return saved ? (JSON.parse(saved) as LastScan) : { files: 0, folderMtimeMs: 0 };
-}
-
-function folderMtimeOf(source: FolderSource): number {
-  return statSync(source.path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-}
-
-function lastScanKey(source: FolderSource): string {
-  return `folder.lastScan:${source.name}`;
-}
-
-function isChanged(size: number, mtimeMs: number, state: FileStamp | undefined): boolean {
-  return !state || state.deleted || state.size !== size || state.mtimeMs !== mtimeMs;
+function isChanged(file: PostFile, state: FileStamp | undefined): boolean {
+  return !state || state.deleted || state.size !== file.size || state.mtimeMs !== file.mtimeMs;
 }
 
 interface Preparer {
@@ -230,7 +184,6 @@ interface Preparer {
 /** Where batches are prepared: in this thread, or in a pool of workers started for the first large change. */
 class Preparers {
   private pool: ReturnType<typeof createWorkerPool<FolderTask, FolderItem[]>> | undefined;
-  private loading: Promise<typeof import('./folder-items.js')> | undefined;
   private closing = false;
 
   constructor(
@@ -251,23 +204,13 @@ class Preparers {
         pool.run(task).catch(async (error: unknown) => {
           if (this.closing) throw error;
           this.log.warn(`a worker thread failed (${describeError(error)}); preparing its ${task.files.length} files in the main thread`);
-          const { prepareFolderItems } = await this.loadHere();
+          const { prepareFolderItems } = await import('./folder-items.js');
           return prepareFolderItems(task);
         });
       return { run, ahead: workers * AHEAD_PER_WORKER };
     }
-    const { prepareFolderItems } = await this.loadHere();
+    const { prepareFolderItems } = await import('./folder-items.js');
     return { run: prepareFolderItems, ahead: 1 };
-  }
-
-  /** Starts loading the cleaning modules into this thread before they are needed. */
-  warmUp(): void {
-    this.loadHere().catch(() => undefined); // a failure shows where they are used
-  }
-
-  private loadHere(): Promise<typeof import('./folder-items.js')> {
-    this.loading ??= import('./folder-items.js');
-    return this.loading;
   }
 
   async close(): Promise<void> {

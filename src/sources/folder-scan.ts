@@ -1,11 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { FolderSource } from '../config.js';
 import { AppError, describeError } from '../errors.js';
 import type { Problem } from '../model.js';
 import type { Log } from '../util/log.js';
-import { compiledWorkerScript, createWorkerPool } from '../util/worker-pool.js';
 
 // Lists the post files of a folder with their size and mtime, without reading them: enough to tell
 // which files are new or changed since the last run. Kept apart from the post reader so that a run
@@ -26,103 +25,38 @@ export interface PostFile {
 }
 
 /**
- * A folder's post files in sorted path order, with each one's size and mtime by index (in arrays:
- * at 100k files, an object per file costs 0.15 s to make and to collect). A file that could not be
- * stat-ed has NaN for both, and a problem.
+ * Lists the post files under a folder with their size and mtime, in sorted path order.
+ * Synchronous stat calls in slices: for files in the page cache, a stat takes a few microseconds,
+ * less than the promise and thread-pool round trip of an asynchronous one (10k files: 30 ms
+ * instead of 120–170 ms, measured).
  */
-export interface FolderScan {
-  root: string;
-  relPaths: string[];
-  sizes: Float64Array;
-  mtimes: Float64Array;
-  problems: Problem[];
-}
-
-/** What a scan on its own thread hands back: the paths in one string (no file name holds a NUL), which crosses faster than 100k. */
-export interface ThreadScan extends Omit<FolderScan, 'relPaths'> {
-  names: string;
-  warnings: string[];
-}
-
-/** ...or why the folder itself could not be read. */
-export type ThreadScanReply = ThreadScan | { unreadable: string };
-
-/** From this many files on (at the last scan), a folder is scanned on a thread of its own (its start costs about 50 ms). */
-const THREAD_MIN_FILES = 10_000;
-/** Run from the TypeScript sources (the tests), there is none: folders are scanned in this thread. */
-const SCAN_WORKER_SCRIPT = compiledWorkerScript(import.meta.url, 'scan-worker.js');
-
-/**
- * Lists the post files under a folder with their size and mtime. A folder that held
- * `lastFileCount` ≥ 10,000 files is scanned on a thread of its own, which leaves this thread free
- * to read the archive's stamps of the files meanwhile: at 100k files, listing takes 0.1–0.3 s, the
- * stat calls 0.2 s with the inodes cached and 0.7–0.9 s without, the stamps 0.3–0.5 s. Throws
- * SOURCE_READ when the folder itself cannot be read.
- */
-export async function scanFolder(source: FolderSource, options: { log: Pick<Log, 'warn'>; lastFileCount?: number }): Promise<FolderScan> {
-  if (SCAN_WORKER_SCRIPT && (options.lastFileCount ?? 0) >= THREAD_MIN_FILES) {
-    let reply: ThreadScanReply | undefined;
-    try {
-      reply = await scanOnThread(SCAN_WORKER_SCRIPT, source.path);
-    } catch (error) {
-      options.log.warn(`${source.path}: scanning on a thread of its own failed (${describeError(error)}); scanning here`);
-    }
-    if (reply && 'unreadable' in reply) throw new AppError('SOURCE_READ', reply.unreadable);
-    if (reply) {
-      for (const line of reply.warnings) options.log.warn(line);
-      const { names, warnings: _warnings, ...scan } = reply;
-      return { ...scan, relPaths: names === '' ? [] : names.split('\0') };
-    }
-  }
-  return scanHere(source.path, options.log);
-}
-
-async function scanOnThread(script: URL, root: string): Promise<ThreadScanReply> {
-  const pool = createWorkerPool<string, ThreadScanReply>(script, { size: 1 });
-  try {
-    return await pool.run(root);
-  } finally {
-    await pool.close();
-  }
-}
-
-/**
- * Synchronous stat calls, in slices between turns of the event loop (a service keeps serving while
- * it scans): for a cached inode, a stat takes a few microseconds, less than the promise and
- * thread-pool round trip of an asynchronous one (10k files: 30 ms instead of 120–170 ms, measured).
- */
-export async function scanHere(root: string, log: Pick<Log, 'warn'>): Promise<FolderScan> {
+export async function scanFolder(
+  source: FolderSource,
+  options: { log: Log },
+): Promise<{ files: PostFile[]; problems: Problem[] }> {
   const problems: Problem[] = [];
-  const relPaths = await listPostFiles(root, log, problems);
-  const sizes = new Float64Array(relPaths.length);
-  const mtimes = new Float64Array(relPaths.length);
-  for (let index = 0; index < relPaths.length; index++) {
-    if (index > 0 && index % STAT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-    const absPath = join(root, relPaths[index] as string);
-    try {
-      const info = statSync(absPath);
-      sizes[index] = info.size;
-      mtimes[index] = info.mtimeMs;
-    } catch (error) {
-      sizes[index] = Number.NaN;
-      mtimes[index] = Number.NaN;
-      problems.push({ where: absPath, message: `cannot read: ${describeError(error)}` });
-      log.warn(`${absPath}: skipped: cannot read: ${describeError(error)}`);
+  const relPaths = await listPostFiles(source.path, options.log, problems);
+  const files: PostFile[] = [];
+  for (let start = 0; start < relPaths.length; start += STAT_SLICE) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const relPath of relPaths.slice(start, start + STAT_SLICE)) {
+      const absPath = join(source.path, relPath);
+      let info: Stats;
+      try {
+        info = statSync(absPath);
+      } catch (error) {
+        problems.push({ where: absPath, message: `cannot read: ${describeError(error)}` });
+        options.log.warn(`${absPath}: skipped: cannot read: ${describeError(error)}`);
+        continue;
+      }
+      files.push({ relPath, absPath, size: info.size, mtimeMs: info.mtimeMs });
     }
   }
-  return { root, relPaths, sizes, mtimes, problems };
-}
-
-/** The file at `index` of a scan; undefined when it could not be stat-ed. */
-export function postFileAt(scan: FolderScan, index: number): PostFile | undefined {
-  const mtimeMs = scan.mtimes[index] as number;
-  if (Number.isNaN(mtimeMs)) return undefined;
-  const relPath = scan.relPaths[index] as string;
-  return { relPath, absPath: join(scan.root, relPath), size: scan.sizes[index] as number, mtimeMs };
+  return { files, problems };
 }
 
 /** Post files under `root`, relative with forward slashes, sorted by code unit (not locale). */
-export async function listPostFiles(root: string, log: Pick<Log, 'warn'>, problems: Problem[]): Promise<string[]> {
+export async function listPostFiles(root: string, log: Log, problems: Problem[]): Promise<string[]> {
   const found: string[] = [];
   async function visit(relDir: string): Promise<void> {
     const dir = relDir === '' ? root : join(root, relDir);
