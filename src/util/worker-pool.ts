@@ -1,4 +1,5 @@
 import { parentPort, Worker } from 'node:worker_threads';
+import { describeError } from '../errors.js';
 
 // A few worker threads running one script, each taking one task at a time. The script answers
 // every message `{ id, task }` with `{ id, result }` or `{ id, error }`.
@@ -109,7 +110,7 @@ export function answerTasks<Task, Result>(script: string, handle: (task: Task) =
       .then(() => handle(task))
       .then(
         (result) => port.postMessage({ id, result }),
-        (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => port.postMessage({ id, error: describeError(error) }),
       );
   });
 }
