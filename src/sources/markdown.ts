@@ -13,7 +13,7 @@ import { FrontMatterError, splitFrontMatter } from './front-matter.js';
 import { listPostFiles, type PostFile } from './folder-scan.js';
 import * as fields from './post-fields.js';
 
-export { POST_EXTENSIONS, scanFolder, type PostFile } from './folder-scan.js';
+export { POST_EXTENSIONS, type PostFile } from './folder-scan.js';
 
 // A folder of front-matter posts (Hexo/Jekyll Markdown, or HTML as the rsshub-page crawler wrote
 // it) → RawArticle. A file that cannot be used is reported and skipped; the run goes on.

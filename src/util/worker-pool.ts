@@ -7,6 +7,10 @@ import { describeError } from '../errors.js';
 export interface WorkerPool<Task, Result> {
   /** Runs a task on the next free worker. */
   run(task: Task): Promise<Result>;
+  /** Workers started (those that died since included). */
+  readonly size: number;
+  /** Starts more workers, up to `size` in all. */
+  grow(size: number): void;
   /** Stops the workers; tasks still queued or running are rejected. */
   close(): Promise<void>;
 }
@@ -52,7 +56,9 @@ export function createWorkerPool<Task, Result>(script: URL, options: WorkerPoolO
     pending?.reject(error);
   };
 
-  const workers = Array.from({ length: Math.max(1, options.size) }, () => {
+  const workers: Worker[] = [];
+  const alive = new Set<Worker>();
+  const addWorker = () => {
     const worker = new Worker(script, {
       ...(options.youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } } : {}),
     });
@@ -75,12 +81,21 @@ export function createWorkerPool<Task, Result>(script: URL, options: WorkerPoolO
       alive.delete(worker);
       if (alive.size === 0) for (const pending of queue.splice(0)) pending.reject(new Error('no worker thread left'));
     });
+    workers.push(worker);
+    alive.add(worker);
     idle.push(worker);
-    return worker;
-  });
-  const alive = new Set(workers);
+  };
+  const grow = (size: number) => {
+    while (!closed && workers.length < size) addWorker();
+    dispatch();
+  };
+  grow(Math.max(1, options.size));
 
   return {
+    get size() {
+      return workers.length;
+    },
+    grow,
     run(task) {
       if (closed || alive.size === 0) return Promise.reject(new Error('the worker pool is closed'));
       return new Promise<Result>((resolve, reject) => {

@@ -65,4 +65,31 @@ describe('collecting a large change in worker threads', () => {
     expect(warnings).toEqual(inlineWarnings);
     expect(warnings.some((line) => line.includes('0500_no-date.md: no date'))).toBe(true);
   });
+
+  it('archives a few new files in two folders as one thread does (they are cleaned on one warmed-up worker)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zhoukan-workers-'));
+    const first = join(dir, 'first');
+    const second = join(dir, 'second');
+    await run(join(SHARED, 'tools/make-corpus'), ['--n', '3', '--out', first]);
+    await run(join(SHARED, 'tools/make-corpus'), ['--n', '2', '--out', second, '--seed', '2']);
+    await writeFile(join(first, '0009_no-date.md'), '---\ntitle: 没有日期\n---\n<p>正文。</p>\n');
+    await writeFile(join(second, '0009_broken.txt'), '---\ntitle: [unclosed\n---\n<p>正文</p>\n');
+
+    const config = join(dir, 'zhoukan.config.json');
+    await writeFile(config, JSON.stringify({ site: { idAuthority: 'example.org,2022-06-08' } }));
+    const cli = await runCli(['collect', '--config', config, '--source', first, '--source', second, '--data', join(dir, 'cli-data')], { cwd: dir });
+    expect(cli.code).toBe(0);
+
+    const context = await createTestContext({ sources: [first, second], file: { site: { idAuthority: 'example.org,2022-06-08' } } });
+    const summary = await runCollect(context);
+    context.store.close();
+    expect(summary).toMatchObject({ new: 6, skipped: 1 });
+
+    const threads = archived(join(dir, 'cli-data', 'zhoukan.db'));
+    expect(threads.files).toHaveLength(7);
+    expect(threads).toEqual(archived(join(context.config.data, 'zhoukan.db')));
+    const warnings = cli.stderr.split('\n').filter((line) => line.startsWith('warning: '));
+    expect(warnings).toEqual(context.log.lines.filter((line) => line.startsWith('warning: ')));
+    expect(warnings.some((line) => line.includes('0009_no-date.md: no date'))).toBe(true);
+  });
 });

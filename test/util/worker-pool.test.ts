@@ -35,6 +35,21 @@ describe('createWorkerPool', () => {
     }
   });
 
+  it('grows to more workers on request, and not after it is closed', async () => {
+    const pool = createWorkerPool<number | string, { doubled: number; threadId: number }>(await script(), { size: 1 });
+    const alone = await Promise.all(Array.from({ length: 6 }, (_, index) => pool.run(index)));
+    expect(new Set(alone.map((result) => result.threadId)).size).toBe(1);
+    pool.grow(2);
+    pool.grow(1); // never shrinks
+    expect(pool.size).toBe(2);
+    const both = await Promise.all(Array.from({ length: 20 }, (_, index) => pool.run(index)));
+    expect(both.map((result) => result.doubled)).toEqual(Array.from({ length: 20 }, (_, index) => index * 2));
+    expect(new Set(both.map((result) => result.threadId)).size).toBe(2);
+    await pool.close();
+    pool.grow(4);
+    expect(pool.size).toBe(2);
+  });
+
   it('rejects a failed task and goes on with the next ones', async () => {
     const pool = createWorkerPool<number | string, { doubled: number }>(await script(), { size: 1 });
     try {
