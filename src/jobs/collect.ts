@@ -1,14 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { FeedSource, FolderSource } from '../config.js';
 import { describeError } from '../errors.js';
-import type { RawArticle, SourceState } from '../model.js';
+import type { Problem, RawArticle, SourceState } from '../model.js';
 import { nextCheckAfterFailure } from '../sources/backoff.js';
 import { listPostFiles, statPostFiles, type PostFile } from '../sources/folder-scan.js';
 import type { CollectedItem, FileStamp, SaveResult } from '../store/sqlite.js';
 import { hostOf } from '../util/url.js';
 import { mapWithLimit } from '../util/pool.js';
 import { compiledWorkerScript, createWorkerPool } from '../util/worker-pool.js';
-import type { Problem } from '../model.js';
 import type { JobContext } from './context.js';
 import type { FolderItem, FolderTask } from './folder-items.js';
 import { idAuthorityOf } from './identity.js';
@@ -37,8 +36,9 @@ export interface CollectSummary {
 const BATCH_SIZE = 200;
 /**
  * From this many changed files on, parsing and cleaning run in worker threads, one per core (at
- * most MAX_WORKERS), while this thread writes the archive. Fewer are not worth a worker's start-up
- * (about 0.15 s to load the cleaning libraries).
+ * most MAX_WORKERS), while this thread writes the archive. Fewer go to one worker when new files
+ * were seen early enough for it to start while the folders are stat-ed (`warmUp`), else to this
+ * thread: after the scan, a worker's start-up (loading the cleaning libraries) is not worth it.
  */
 const PARALLEL_MIN_FILES = 400;
 const MAX_WORKERS = 4;
