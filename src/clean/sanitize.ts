@@ -1,6 +1,9 @@
 // The allowlist sanitizer. Always the last step on HTML: whatever the cleaner missed stops here.
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
+import { requireCommonJs } from '../util/require-cjs.js';
 import { isHttpUrl } from '../util/url.js';
+
+const sanitizeHtml = requireCommonJs('sanitize-html') as typeof SanitizeHtml;
 
 export interface SanitizeResult {
   html: string;
@@ -24,7 +27,7 @@ const UNSAFE_SCHEMES = ['javascript:', 'vbscript:', 'data:'];
 const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 const LINK_REL = 'nofollow noopener noreferrer';
 
-const OPTIONS: sanitizeHtml.IOptions = {
+const OPTIONS: SanitizeHtml.IOptions = {
   allowedTags: [
     'p', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'b', 'i', 'blockquote', 'ul', 'ol', 'li',
     'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'figure', 'figcaption', 'img', 'a',
@@ -61,10 +64,10 @@ export function sanitize(html: string): SanitizeResult {
 }
 
 /** Links keep an absolute http(s)/mailto href and get rel; any other link becomes plain text. */
-function transformLink(attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+function transformLink(attribs: SanitizeHtml.Attributes): SanitizeHtml.Tag {
   const href = attribs.href?.trim() ?? '';
   if (!isLinkHref(href)) return { tagName: 'span', attribs: {} }; // span is not allowed: its text stays
-  const kept: sanitizeHtml.Attributes = { href, rel: LINK_REL };
+  const kept: SanitizeHtml.Attributes = { href, rel: LINK_REL };
   if (attribs.title) kept.title = attribs.title;
   return { tagName: 'a', attribs: kept };
 }

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type Juice from 'juice';
+import { requireCommonJs } from '../util/require-cjs.js';
 import { escapeHtml, stripInvalidXmlChars } from '../util/text.js';
 import type { DigestView, EntryView, ThemeView } from './digest.js';
 import { zh, zhDigest } from './zh.js';
@@ -17,10 +17,9 @@ export interface EmailHtmlOptions {
  * juice, and the full cheerio it brings, is loaded with the first e-mail rendered, not with this
  * module: a digest run with nothing new to send never pays its start-up (0.2–0.3 s).
  */
-const requireFromHere = createRequire(import.meta.url);
 let juice: typeof Juice | undefined;
 function inlineStyles(): typeof Juice {
-  juice ??= requireFromHere('juice') as typeof Juice;
+  juice ??= requireCommonJs('juice') as typeof Juice;
   return juice;
 }
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type Nodemailer from 'nodemailer';
 import { AppError, describeError } from '../errors.js';
 import { shortHash } from '../util/hash.js';
+import { requireCommonJs } from '../util/require-cjs.js';
 
 // Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
 // only importer of nodemailer. Sending never throws: it says whether a message was sent, may be
@@ -54,10 +54,9 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * nodemailer is loaded on first use, not with this module: a digest run that has nothing to send
  * or write never pays its start-up (0.1–0.3 s).
  */
-const requireFromHere = createRequire(import.meta.url);
 let loaded: typeof Nodemailer | undefined;
 function nodemailer(): typeof Nodemailer {
-  loaded ??= requireFromHere('nodemailer') as typeof Nodemailer;
+  loaded ??= requireCommonJs('nodemailer') as typeof Nodemailer;
   return loaded;
 }
 

@@ -1,16 +1,18 @@
 // Chinese word segmentation: jieba with our dictionary, normalized tokens, stop words removed.
-import { Jieba } from '@node-rs/jieba';
+import type * as JiebaModule from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { requireCommonJs } from '../util/require-cjs.js';
 import { DOMAIN_WORDS } from './dictionary.js';
 import { STOP_WORDS } from './stop-words.js';
 
 // High enough that jieba keeps our terms whole against its own splits.
 const DOMAIN_WORD_FREQUENCY = 50_000;
 
-let segmenter: Jieba | undefined;
+const { Jieba } = requireCommonJs('@node-rs/jieba') as typeof JiebaModule;
+let segmenter: JiebaModule.Jieba | undefined;
 
 /** jieba with its dictionary and ours, built on first use (loading takes ~0.25 s). */
-function getSegmenter(): Jieba {
+function getSegmenter(): JiebaModule.Jieba {
   if (!segmenter) {
     segmenter = Jieba.withDict(dict);
     const lines = DOMAIN_WORDS.map((word) => `${word} ${DOMAIN_WORD_FREQUENCY} n`).join('\n');
