@@ -87,7 +87,11 @@ type Saved = NonNullable<CollectOptions['onSaved']>;
 
 // ---- folders
 
-/** A folder as listed at the start of the collect, with what the archive knows of its files. */
+/**
+ * A folder as listed at the start of the collect, with what the archive knows of its files. Every
+ * folder is listed before the first is collected, so a rerun holds them all at once (about 20 MB
+ * per 100k files) until each folder's turn.
+ */
 interface ListedFolder {
   source: FolderSource;
   /** Post files, relative, in sorted order. */
