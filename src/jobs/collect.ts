@@ -123,7 +123,9 @@ async function listFolders(sources: readonly FolderSource[], context: JobContext
 
 /** Listed files the archive has not read: new ones, and ones back after being deleted. */
 function unreadFiles(folder: ListedFolder): number {
-  return folder.relPaths.filter((path) => folder.known.get(path)?.deleted !== false).length;
+  let unread = 0;
+  for (const path of folder.relPaths) if (folder.known.get(path)?.deleted !== false) unread += 1;
+  return unread;
 }
 
 /** Prepares a folder's batches and saves them in order. */
@@ -165,10 +167,10 @@ async function collectFolder(tasks: FolderTask[], context: JobContext, summary: 
 async function changedFileTasks(folder: ListedFolder, idAuthority: string, context: JobContext, summary: CollectSummary): Promise<FolderTask[]> {
   const { store, log, now } = context;
   const { source, known, problems } = folder;
-  const scan = { files: await statPostFiles(source.path, folder.relPaths, log, problems), problems };
-  summary.skipped += scan.problems.length;
+  const files = await statPostFiles(source.path, folder.relPaths, log, problems);
+  summary.skipped += problems.length;
 
-  const present = new Set(scan.files.map((file) => file.relPath));
+  const present = new Set(files.map((file) => file.relPath));
   const gone = [...known].filter(([path, state]) => !state.deleted && !present.has(path)).map(([path]) => path);
   if (gone.length > 0) {
     store.markFilesDeleted(source.name, gone, now);
@@ -177,16 +179,16 @@ async function changedFileTasks(folder: ListedFolder, idAuthority: string, conte
   }
 
   // Size and mtime first: an unchanged folder costs one stat per file.
-  const changed = scan.files.filter((file) => isChanged(file, known.get(file.relPath)));
-  summary.unchanged += scan.files.length - changed.length;
+  const changed = files.filter((file) => isChanged(file, known.get(file.relPath)));
+  summary.unchanged += files.length - changed.length;
   const tasks: FolderTask[] = [];
   for (let start = 0; start < changed.length; start += BATCH_SIZE) {
-    const files = changed.slice(start, start + BATCH_SIZE).map((file) => {
+    const batch = changed.slice(start, start + BATCH_SIZE).map((file) => {
       // Only a file read before can turn out merely touched: its hash is looked up, one by one.
       const knownHash = known.get(file.relPath)?.deleted === false ? store.fileContentHash(source.name, file.relPath) : undefined;
       return knownHash === undefined ? { file } : { file, knownHash };
     });
-    tasks.push({ source, zone: context.config.timeZone, idAuthority, files });
+    tasks.push({ source, zone: context.config.timeZone, idAuthority, files: batch });
   }
   return tasks;
 }
@@ -233,11 +235,11 @@ class Preparers {
    * large change, else one, which cleans a few files without this thread loading the libraries.
    */
   warmUp(files: number): void {
-    if (WORKERS > 1) this.startPool(files >= PARALLEL_MIN_FILES ? WORKERS : 1);
+    this.startPool(files >= PARALLEL_MIN_FILES ? WORKERS : 1);
   }
 
   async for(files: number): Promise<Preparer> {
-    if (files >= PARALLEL_MIN_FILES && WORKERS > 1) this.startPool(WORKERS);
+    if (files >= PARALLEL_MIN_FILES) this.startPool(WORKERS);
     if (this.pool) {
       const pool = this.pool;
       // A worker that fails (out of memory on a monster post, a crash) costs its batch a second
@@ -255,8 +257,9 @@ class Preparers {
     return { run: prepareFolderItems, ahead: 1 };
   }
 
+  /** On one core there is no pool: the cleaning would only take turns with this thread. */
   private startPool(size: number): void {
-    if (!WORKER_SCRIPT || size <= (this.pool?.size ?? 0)) return;
+    if (!WORKER_SCRIPT || WORKERS < 2 || size <= (this.pool?.size ?? 0)) return;
     // With every core cleaning, the memory goes to cleaning too; the theme thread starts again when it is needed.
     if (size === WORKERS) this.themes?.standDown();
     if (this.pool) this.pool.grow(size);
