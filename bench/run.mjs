@@ -13,6 +13,9 @@
 //   then with SMTP (a sink in this process), once the digest went out (untimed):
 //   sent, unchanged   nothing changed, nothing new to send
 //   sent, one new     one post added: a digest of it is sent
+// At 10,000 posts, Hexo's cold `hexo generate`, its rerun with nothing changed and with one post
+// added each run just before the matching step of ours, so that a ratio compares the two tools on
+// the machine as it was at that minute. Before each timed command the disk is flushed (`sync`).
 // Prints medians, peak RSS (worker threads included) and the ratios to Hexo, as a Markdown table.
 //
 // Knobs: BENCH_SIZES=1000,10000  RUNS=3  BENCH_SKIP_HEXO=1  BENCH_DIR (corpora and archives,
@@ -60,6 +63,10 @@ async function measure(file, args, options = {}) {
   const rssFile = join(work, `rss-${process.pid}.txt`);
   rmSync(rssFile, { force: true });
   const env = { ...cleanEnv(), ...options.env, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${peakRss}` };
+  // Whatever the previous step wrote or deleted reaches the disk before the clock starts, for both
+  // tools: a scheduled run starts long after the last one's writes were flushed, and the bench's
+  // own clean-up (the previous run's archive and pages, 160 MB at 10k) is not the timed command's work.
+  spawnSync('sync');
   const start = process.hrtime.bigint();
   const child = spawn(file, args, { cwd: options.cwd ?? work, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -161,8 +168,10 @@ categories:
 <p>央行今日开展逆回购操作，市场流动性保持合理充裕。</p>
 `;
 
-async function benchZhoukan(size, smtp) {
+/** `peer`: Hexo's steps, at HEXO_SIZE; each runs just before ours. */
+async function benchZhoukan(size, smtp, peer) {
   const posts = corpus(size);
+  await peer?.warmUp();
   const samples = { cold: [], unchanged: [], oneNew: [], week: [], digest: [], sentUnchanged: [], sentOneNew: [] };
   let lastSummary = '';
   for (let run = 0; run < runs; run++) {
@@ -177,8 +186,11 @@ async function benchZhoukan(size, smtp) {
       samples[key]?.push(sample);
       return sample;
     };
+    await peer?.cold(run);
     await step('cold update', 'cold', 'update', args);
+    await peer?.unchanged(run);
     await step('update, nothing changed', 'unchanged', 'update', args);
+    await peer?.oneNew(run);
     writeFileSync(join(extra, `new-${run}.md`), NEW_POST(run));
     await step('update, one new post', 'oneNew', 'update', args);
     await step(`digest of ${WEEK}`, 'week', 'digest', ['--week', WEEK, '--dry-run', ...args]);
@@ -229,40 +241,52 @@ function setUpHexo() {
   if (!ready()) throw new Error(`Hexo setup under ${hexoDir} failed (see above); or set BENCH_SKIP_HEXO=1`);
 }
 
-async function benchHexo() {
+/**
+ * Hexo's three steps on the same posts, each run just before the matching step of ours at
+ * HEXO_SIZE, so both tools meet the shared machine at the same speed: its speed drifts over
+ * minutes, and a ratio of runs minutes apart measures the drift as much as the tools.
+ */
+function hexoPeer() {
   setUpHexo();
   const site = hexoSite();
   const hexo = join(site, 'node_modules/.bin/hexo');
   const posts = join(site, 'source/_posts');
+  const newPost = readdirSync(join(hexoDir, 'newpost-md')).find((name) => name.endsWith('.md'));
   const removeNewPosts = () => {
     for (const name of readdirSync(posts)) if (name.startsWith('zz_new_')) rmSync(join(posts, name));
   };
-  const hexoRun = (args) => measure(process.execPath, [hexo, ...args], { cwd: site });
+  const generate = (message) => {
+    log(`hexo ${HEXO_SIZE} posts: ${message}`);
+    return measure(process.execPath, [hexo, 'generate'], { cwd: site });
+  };
   const clean = () => spawnSync(process.execPath, [hexo, 'clean'], { cwd: site, stdio: 'ignore' });
-  removeNewPosts();
   const samples = { cold: [], oneNew: [], unchanged: [] };
-  // One untimed cold run first, as bench-hexo.sh does (hyperfine --warmup 1).
-  for (let run = 0; run <= runs; run++) {
-    clean();
-    log(`hexo ${HEXO_SIZE} posts: cold generate ${run === 0 ? '(warm-up)' : `${run}/${runs}`}`);
-    const sample = await hexoRun(['generate']);
-    if (run > 0) samples.cold.push(sample);
-  }
-  const newPost = readdirSync(join(hexoDir, 'newpost-md')).find((name) => name.endsWith('.md'));
-  for (let run = 0; run < runs; run++) {
-    writeFileSync(join(posts, `zz_new_${Date.now()}_${run}.md`), readFileSync(join(hexoDir, 'newpost-md', newPost)));
-    log(`hexo ${HEXO_SIZE} posts: +1 post ${run + 1}/${runs}`);
-    samples.oneNew.push(await hexoRun(['generate']));
-  }
-  for (let run = 0; run < runs; run++) {
-    log(`hexo ${HEXO_SIZE} posts: nothing changed ${run + 1}/${runs}`);
-    samples.unchanged.push(await hexoRun(['generate']));
-  }
   removeNewPosts();
-  clean();
-  const version = JSON.parse(readFileSync(join(hexoDir, 'node_modules/hexo/package.json'), 'utf8')).version;
-  const feedVersion = JSON.parse(readFileSync(join(hexoDir, 'node_modules/hexo-generator-feed/package.json'), 'utf8')).version;
-  return { version, feedVersion, ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summarize(values)])) };
+  return {
+    /** One untimed cold run first, as bench-hexo.sh does (hyperfine --warmup 1). */
+    async warmUp() {
+      clean();
+      await generate('cold generate (warm-up)');
+    },
+    async cold(run) {
+      clean();
+      samples.cold.push(await generate(`cold generate ${run + 1}/${runs}`));
+    },
+    async unchanged(run) {
+      samples.unchanged.push(await generate(`nothing changed ${run + 1}/${runs}`));
+    },
+    async oneNew(run) {
+      writeFileSync(join(posts, `zz_new_${Date.now()}_${run}.md`), readFileSync(join(hexoDir, 'newpost-md', newPost)));
+      samples.oneNew.push(await generate(`+1 post ${run + 1}/${runs}`));
+    },
+    result() {
+      removeNewPosts();
+      clean();
+      const version = JSON.parse(readFileSync(join(hexoDir, 'node_modules/hexo/package.json'), 'utf8')).version;
+      const feedVersion = JSON.parse(readFileSync(join(hexoDir, 'node_modules/hexo-generator-feed/package.json'), 'utf8')).version;
+      return { version, feedVersion, ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summarize(values)])) };
+    },
+  };
 }
 
 // ---- report
@@ -347,14 +371,15 @@ function report(results) {
 // ---- main
 
 const results = { machine: machine(), startedAt: startedAt.toISOString(), load: { start: startLoad, end: [] }, zhoukan: [], sizes, runs };
+const hexo = !skipHexo && sizes.includes(HEXO_SIZE) ? hexoPeer() : undefined;
 const smtp = await startSmtpSink();
 try {
-  for (const size of sizes) results.zhoukan.push(await benchZhoukan(size, smtp));
+  for (const size of sizes) results.zhoukan.push(await benchZhoukan(size, smtp, size === HEXO_SIZE ? hexo : undefined));
 } finally {
   await smtp.close();
 }
+if (hexo) results.hexo = hexo.result();
 results.themes = await benchThemes();
-if (!skipHexo && sizes.includes(HEXO_SIZE)) results.hexo = await benchHexo();
 results.load.end = loadavg();
 if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(results, null, 2)}\n`);
 console.log(report(results));
