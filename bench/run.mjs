@@ -132,6 +132,7 @@ function summarize(samples) {
     rssMiB: median(samples.map((sample) => sample.rssMiB)),
     peakRssMiB: Math.max(...samples.map((sample) => sample.rssMiB)),
     runs: samples.length,
+    each: samples.map((sample) => sample.seconds),
   };
 }
 
@@ -348,6 +349,8 @@ function report(results) {
     row('one new post (`digest`, SMTP, a digest sent)', ten.sentOneNew, hexo.oneNew);
     lines.push(`| peak RSS MiB, cold | ${mib(ten.cold.peakRssMiB)} | ${mib(hexo.cold.peakRssMiB)} | ${ratio(ten.cold.peakRssMiB, hexo.cold.peakRssMiB)} | | |`);
     lines.push('');
+    const pairs = ten.cold.each.map((ours, run) => ratio(ours, hexo.cold.each[run]));
+    lines.push(`- cold, each run of ours ÷ Hexo's run just before it: ${pairs.join(', ')}`);
   } else if (!skipHexo) {
     lines.push(`(Hexo runs only when ${HEXO_SIZE} is among BENCH_SIZES.)`);
     lines.push('');
