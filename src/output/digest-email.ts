@@ -17,10 +17,8 @@ export interface EmailHtmlOptions {
  * juice, and the full cheerio it brings, is loaded with the first e-mail rendered, not with this
  * module: a digest run with nothing new to send never pays its start-up (0.2–0.3 s).
  */
-let juice: typeof Juice | undefined;
 function inlineStyles(): typeof Juice {
-  juice ??= requireCommonJs('juice') as typeof Juice;
-  return juice;
+  return requireCommonJs('juice') as typeof Juice; // require() keeps it after the first call
 }
 
 const FONT_STACK =

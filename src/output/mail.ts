@@ -54,10 +54,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * nodemailer is loaded on first use, not with this module: a digest run that has nothing to send
  * or write never pays its start-up (0.1–0.3 s).
  */
-let loaded: typeof Nodemailer | undefined;
 function nodemailer(): typeof Nodemailer {
-  loaded ??= requireCommonJs('nodemailer') as typeof Nodemailer;
-  return loaded;
+  return requireCommonJs('nodemailer') as typeof Nodemailer; // require() keeps it after the first call
 }
 
 /** Builds messages only (no network): nodemailer's stream transport, which also writes the List-* headers. */
