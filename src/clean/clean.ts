@@ -1,6 +1,4 @@
 // The cleaning stage: one htmlparser2 parse, rule-driven DOM passes, then the allowlist sanitizer.
-import { load } from 'cheerio/slim';
-import render from 'dom-serializer';
 import type { AnyNode, ChildNode, Document, Element } from 'domhandler';
 import { removeElement } from 'domutils';
 import type { ArticleMeta, CleanBody } from '../model.js';
@@ -10,9 +8,10 @@ import { blocksToText, collectBlocks } from './blocks.js';
 import { BLANK, type CleanPass, isBlockElement, isElement, textOf } from './dom.js';
 import { appendNodes, createElement, replaceWith, unwrap } from './edit.js';
 import { fixImages, hintImage } from './images.js';
+import { parseHtml } from './parse.js';
 import { allElements, elementsNamed, selectElements } from './query.js';
 import { rulesForHost, type MetaRule, type SiteRules } from './rules.js';
-import { sanitize, unsafeScheme } from './sanitize.js';
+import { renderSanitized, sanitizeTree, unsafeScheme } from './sanitize.js';
 import { summarize } from './summary.js';
 import { repairTitle } from './title.js';
 import { lastTextNode, tidyWhitespace } from './whitespace.js';
@@ -30,17 +29,13 @@ export interface CleanInput {
 
 export type CleanResult = CleanBody & { warnings: string[] };
 
-// htmlparser2 in HTML mode (cheerio/slim never loads parse5); serialize CJK as UTF-8, not entities.
-const HTML_OPTIONS = { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const };
-const PARSE_OPTIONS = { xml: HTML_OPTIONS };
 /** 原标题 and 来源 count only among this many paragraphs at either end of the body. */
 const META_EDGE_PARAGRAPHS = 3;
 
 /** Cleans one article body: boilerplate out, metadata lifted, images fixed, HTML sanitized. */
 export function cleanBody(input: CleanInput): CleanResult {
   const rules = rulesForHost(hostOf(input.baseUrl));
-  // The document `load` built, which `$.root()` would wrap: building that wrapper costs a tenth of the parse.
-  const root = load(stripCommentsAndCdata(input.html), PARSE_OPTIONS, false)._root;
+  const root = parseHtml(stripCommentsAndCdata(input.html));
   const pass: CleanPass = { root, rules, baseUrl: input.baseUrl, warnings: [] };
 
   removeBoilerplate(pass);
@@ -53,13 +48,12 @@ export function cleanBody(input: CleanInput): CleanResult {
   tidyWhitespace(pass);
 
   const blocks = collectBlocks(root.children);
-  // What `$.html()` writes (cheerio's own serializer, same options), without building a wrapper.
-  const sanitized = sanitize(render(root.children, HTML_OPTIONS));
-  if (sanitized.removed.length > 0) pass.warnings.push(`removed unsafe markup: ${sanitized.removed.join(', ')}`);
+  const removed = sanitizeTree(root);
+  if (removed.length > 0) pass.warnings.push(`removed unsafe markup: ${removed.join(', ')}`);
   const text = blocksToText(blocks);
 
   return {
-    html: stripInvalidXmlChars(sanitized.html).trim(),
+    html: stripInvalidXmlChars(renderSanitized(root)).trim(),
     text,
     summary: stripInvalidXmlChars(summarize({ blocks, title: repairTitle(input.title) })),
     length: countChars(text),

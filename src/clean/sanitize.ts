@@ -1,9 +1,12 @@
 // The allowlist sanitizer. Always the last step on HTML: whatever the cleaner missed stops here.
-import type SanitizeHtml from 'sanitize-html';
-import { requireCommonJs } from '../util/require-cjs.js';
+// It filters the tree the cleaner already holds, and the serializer escapes every text and
+// attribute value, so an article's markup is parsed once. test/clean/sanitize.test.ts holds its
+// output to sanitize-html run with the same allowlist.
+import render from 'dom-serializer';
+import type { ChildNode, Element, ParentNode } from 'domhandler';
 import { isHttpUrl } from '../util/url.js';
-
-const sanitizeHtml = requireCommonJs('sanitize-html') as typeof SanitizeHtml;
+import { isElement } from './dom.js';
+import { parseHtml } from './parse.js';
 
 export interface SanitizeResult {
   html: string;
@@ -11,11 +14,33 @@ export interface SanitizeResult {
   removed: string[];
 }
 
+/** The elements an article keeps; any other element gives way to its content. */
+export const ALLOWED_TAGS: ReadonlySet<string> = new Set([
+  'p', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'b', 'i', 'blockquote', 'ul', 'ol', 'li',
+  'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'figure', 'figcaption', 'img', 'a',
+  'pre', 'code', 'br', 'hr', 'sub', 'sup',
+]);
+
+/** The attributes each kept element keeps; links get theirs from `linkAttributes`. */
+export const ALLOWED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  a: ['href', 'title', 'rel'],
+  img: ['src', 'alt', 'referrerpolicy', 'loading', 'width', 'height'],
+  td: ['colspan', 'rowspan'],
+  th: ['colspan', 'rowspan'],
+  ol: ['start'],
+};
+
 /** Elements whose content is dropped with them (never shown as text). The text walker skips them too. */
 export const CONTENT_DROPPING_TAGS: readonly string[] = [
   'script', 'style', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
   'textarea', 'select', 'option', 'xmp', 'svg', 'math', 'title', 'head', 'canvas', 'audio', 'video',
 ];
+const CONTENT_DROPPING = new Set(CONTENT_DROPPING_TAGS);
+
+/** The page's own title is its only h1. */
+const RENAMED_TAGS: Readonly<Record<string, string>> = { h1: 'h2' };
+const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+const LINK_REL = 'nofollow noopener noreferrer';
 
 /** Elements worth a warning when found: they run code, load other pages or post data. */
 const UNSAFE_TAGS = new Set([
@@ -24,52 +49,74 @@ const UNSAFE_TAGS = new Set([
 ]);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'background', 'srcset']);
 const UNSAFE_SCHEMES = ['javascript:', 'vbscript:', 'data:'];
-const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
-const LINK_REL = 'nofollow noopener noreferrer';
 
-const OPTIONS: SanitizeHtml.IOptions = {
-  allowedTags: [
-    'p', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'b', 'i', 'blockquote', 'ul', 'ol', 'li',
-    'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'figure', 'figcaption', 'img', 'a',
-    'pre', 'code', 'br', 'hr', 'sub', 'sup',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'rel'],
-    img: ['src', 'alt', 'referrerpolicy', 'loading', 'width', 'height'],
-    td: ['colspan', 'rowspan'],
-    th: ['colspan', 'rowspan'],
-    ol: ['start'],
-  },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  nonTextTags: [...CONTENT_DROPPING_TAGS],
-  transformTags: {
-    h1: 'h2',
-    a: (_tagName, attribs) => transformLink(attribs),
-  },
-  // An image without an absolute http(s) src is an empty box: drop it.
-  exclusiveFilter: (frame) => frame.tag === 'img' && !isHttpUrl(frame.attribs.src ?? ''),
+/** How sanitized markup is written: CJK as UTF-8, void elements as `<br />`, `alt=""` spelled out. */
+const SANITIZED_HTML_OPTIONS = {
+  xmlMode: false,
+  decodeEntities: true,
+  encodeEntities: 'utf8' as const,
+  selfClosingTags: true,
+  emptyAttrs: true,
 };
 
-/** Sanitizes HTML with the article allowlist and reports the dangerous things it removed. */
+/** Sanitizes an HTML string with the article allowlist and reports the dangerous things it removed. */
 export function sanitize(html: string): SanitizeResult {
-  const removed = new Set<string>();
-  const clean = sanitizeHtml(html, {
-    ...OPTIONS,
-    onOpenTag: (name, attribs) => noteUnsafeMarkup(name, attribs, removed),
-  });
-  return { html: clean, removed: [...removed] };
+  const root = parseHtml(html);
+  const removed = sanitizeTree(root);
+  return { html: renderSanitized(root), removed };
 }
 
-/** Links keep an absolute http(s)/mailto href and get rel; any other link becomes plain text. */
-function transformLink(attribs: SanitizeHtml.Attributes): SanitizeHtml.Tag {
+/**
+ * Writes a sanitized tree as HTML. The serializer spells U+00A0 as `&nbsp;`, which is no XML
+ * entity: it goes back to the character (a literal `&nbsp;` in the text is written `&amp;nbsp;`).
+ */
+export function renderSanitized(root: ParentNode): string {
+  return render(root.children, SANITIZED_HTML_OPTIONS).replaceAll('&nbsp;', '\u00a0');
+}
+
+/**
+ * Sanitizes the children of `root` in place: elements off the allowlist give way to their content
+ * (or go with it, for the CONTENT_DROPPING_TAGS), attributes off it go, comments and directives go.
+ * Returns what it removed of the dangerous kinds.
+ */
+export function sanitizeTree(root: ParentNode): string[] {
+  const removed = new Set<string>();
+  sanitizeChildren(root, removed);
+  return [...removed];
+}
+
+function sanitizeChildren(parent: ParentNode, removed: Set<string>): void {
+  const kept: ChildNode[] = [];
+  for (const child of parent.children) {
+    if (child.type === 'text') kept.push(child);
+    else if (isElement(child)) for (const node of sanitizeElement(child, removed)) kept.push(node);
+  }
+  relink(parent, kept);
+}
+
+/** What stands in the element's place: itself, its content, or nothing. */
+function sanitizeElement(element: Element, removed: Set<string>): readonly ChildNode[] {
+  noteUnsafeMarkup(element, removed);
+  if (CONTENT_DROPPING.has(element.name)) {
+    noteUnsafeDescendants(element, removed);
+    return [];
+  }
+  // A picture without an absolute http(s) src is an empty box.
+  if (element.name === 'img' && !isHttpUrl(element.attribs.src ?? '')) return [];
+  sanitizeChildren(element, removed);
+  const name = RENAMED_TAGS[element.name] ?? element.name;
+  const attribs = name === 'a' ? linkAttributes(element.attribs) : keptAttributes(name, element.attribs);
+  if (!ALLOWED_TAGS.has(name) || attribs === undefined) return element.children;
+  element.name = name;
+  element.attribs = attribs;
+  return [element];
+}
+
+/** A link keeps an absolute http(s)/mailto href and gets rel; any other link becomes its text. */
+function linkAttributes(attribs: Record<string, string>): Record<string, string> | undefined {
   const href = attribs.href?.trim() ?? '';
-  if (!isLinkHref(href)) return { tagName: 'span', attribs: {} }; // span is not allowed: its text stays
-  const kept: SanitizeHtml.Attributes = { href, rel: LINK_REL };
-  if (attribs.title) kept.title = attribs.title;
-  return { tagName: 'a', attribs: kept };
+  if (!isLinkHref(href)) return undefined;
+  return attribs.title ? { href, rel: LINK_REL, title: attribs.title } : { href, rel: LINK_REL };
 }
 
 function isLinkHref(href: string): boolean {
@@ -80,7 +127,33 @@ function isLinkHref(href: string): boolean {
   }
 }
 
-function noteUnsafeMarkup(name: string, attribs: Record<string, string>, removed: Set<string>): void {
+/** The allowed attributes of a kept element, in the element's own order. */
+function keptAttributes(name: string, attribs: Record<string, string>): Record<string, string> {
+  const allowed = ALLOWED_ATTRIBUTES[name] ?? [];
+  const kept: Record<string, string> = {};
+  for (const attribute in attribs) if (allowed.includes(attribute)) kept[attribute] = attribs[attribute] as string;
+  return kept;
+}
+
+/** Makes `nodes` the children of `parent`, with parent and sibling links to match. */
+function relink(parent: ParentNode, nodes: ChildNode[]): void {
+  nodes.forEach((node, index) => {
+    node.parent = parent;
+    node.prev = nodes[index - 1] ?? null;
+    node.next = nodes[index + 1] ?? null;
+  });
+  parent.children = nodes;
+}
+
+function noteUnsafeDescendants(element: Element, removed: Set<string>): void {
+  for (const child of element.children) {
+    if (!isElement(child)) continue;
+    noteUnsafeMarkup(child, removed);
+    noteUnsafeDescendants(child, removed);
+  }
+}
+
+function noteUnsafeMarkup({ name, attribs }: Element, removed: Set<string>): void {
   if (UNSAFE_TAGS.has(name)) removed.add(`<${name}>`);
   for (const attribute in attribs) {
     const value = attribs[attribute] ?? '';

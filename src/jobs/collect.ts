@@ -12,7 +12,7 @@ import type { JobContext } from './context.js';
 import type { FolderItem, FolderTask } from './folder-items.js';
 import { idAuthorityOf } from './identity.js';
 
-// The parsing and cleaning libraries (htmlparser2, sanitize-html, js-yaml, marked, the feed parsers)
+// The parsing and cleaning libraries (htmlparser2, js-yaml, marked, the feed parsers)
 // are imported when there is something to parse: a run with nothing new never loads them.
 
 export interface CollectSummary {
