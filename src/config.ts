@@ -64,6 +64,8 @@ export interface Config {
   server: { host: string; port: number };
   /** How long a manual run waits for a job of the same kind running in another process. */
   lockWaitSeconds: number;
+  /** Threads that clean a large change (0: the main thread cleans); unset, the cores and the change decide. */
+  workers?: number;
   /** Limits on fetching one remote feed. */
   fetch: { connectTimeoutSeconds: number; timeoutSeconds: number; maxBytes: number };
   /** Absolute path of the output folder. */
@@ -83,6 +85,8 @@ export interface ConfigOverrides {
 }
 
 export const DEFAULT_CONFIG_FILE = 'zhoukan.config.json';
+/** Cleaning threads one may ask for. */
+const MAX_WORKERS = 16;
 
 const DEFAULTS = {
   site: {
@@ -114,6 +118,7 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   server: ['host', 'port'],
   fetch: ['connectTimeoutSeconds', 'timeoutSeconds', 'maxBytes'],
   lockWaitSeconds: null,
+  workers: null,
   output: null,
   data: null,
   taxonomy: null,
@@ -186,6 +191,11 @@ export function loadConfig(
   };
   const lockWaitSeconds = numberAt(fromFile, 'lockWaitSeconds', problems) ?? DEFAULTS.lockWaitSeconds;
   if (!(lockWaitSeconds >= 0 && lockWaitSeconds <= 3600)) problems.push(`lockWaitSeconds: must be from 0 to 3600, got ${lockWaitSeconds}`);
+  const workersText = env.ZHOUKAN_WORKERS;
+  const workers = workersText !== undefined ? Number(workersText) : numberAt(fromFile, 'workers', problems);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= MAX_WORKERS)) {
+    problems.push(`workers: must be a whole number from 0 to ${MAX_WORKERS}, got ${JSON.stringify(workersText ?? workers)}`);
+  }
   const fetch = {
     connectTimeoutSeconds: limit('connectTimeoutSeconds', 300),
     timeoutSeconds: limit('timeoutSeconds', 3600),
@@ -230,6 +240,7 @@ export function loadConfig(
     server: { host, port },
     fetch,
     lockWaitSeconds,
+    ...(workers !== undefined ? { workers } : {}),
     output,
     data,
   });

@@ -63,6 +63,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the number of cleaning threads from the file or the environment, automatic when unset', async () => {
+    const cwd = await tempDir();
+    expect(loadConfig({}, {}, cwd).workers).toBeUndefined();
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ workers: 2 }));
+    expect(loadConfig({}, {}, cwd).workers).toBe(2);
+    expect(loadConfig({}, { ZHOUKAN_WORKERS: '0' }, cwd).workers).toBe(0);
+    expect(() => loadConfig({}, { ZHOUKAN_WORKERS: 'all' }, cwd)).toThrow(/workers: must be a whole number from 0 to 16, got "all"/);
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ workers: 1.5 }));
+    expect(() => loadConfig({}, {}, cwd)).toThrow(/workers: must be a whole number from 0 to 16, got 1\.5/);
+  });
+
   it('names a config file that is not JSON, or missing when asked for', async () => {
     const cwd = await tempDir();
     await writeFile(join(cwd, 'broken.json'), '{ "site": ');

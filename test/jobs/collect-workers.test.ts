@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCollect } from '../../src/jobs/collect.js';
+import { cleaningWorkers, runCollect } from '../../src/jobs/collect.js';
 import { runCli, SHARED } from '../support/cli.js';
 import { createTestContext } from '../support/context.js';
 
@@ -42,8 +42,9 @@ describe('collecting a large change in worker threads', () => {
     await writeFile(join(posts, '0800_empty.md'), '');
 
     // The command line (dist/, worker threads); the id authority is fixed so both archives agree.
+    // Two workers on any machine, so batches are cleaned out of order and must be saved in order.
     const config = join(dir, 'zhoukan.config.json');
-    await writeFile(config, JSON.stringify({ site: { idAuthority: 'example.org,2022-06-08' } }));
+    await writeFile(config, JSON.stringify({ site: { idAuthority: 'example.org,2022-06-08' }, workers: 2 }));
     const cli = await runCli(['collect', '--config', config, '--source', posts, '--data', join(dir, 'cli-data')], { cwd: dir });
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/collected \d+ new/);
@@ -91,5 +92,29 @@ describe('collecting a large change in worker threads', () => {
     const warnings = cli.stderr.split('\n').filter((line) => line.startsWith('warning: '));
     expect(warnings).toEqual(context.log.lines.filter((line) => line.startsWith('warning: ')));
     expect(warnings.some((line) => line.includes('0009_no-date.md: no date'))).toBe(true);
+  });
+});
+
+describe('how many threads clean a change', () => {
+  it('leaves a core to the archive thread unless the change repays every worker\'s warm-up', () => {
+    expect(cleaningWorkers(10_000, { cores: 2 })).toBe(1);
+    expect(cleaningWorkers(14_999, { cores: 2 })).toBe(1);
+    expect(cleaningWorkers(15_000, { cores: 2 })).toBe(2);
+    expect(cleaningWorkers(100_000, { cores: 2 })).toBe(2);
+    expect(cleaningWorkers(1_000, { cores: 4 })).toBe(3);
+    expect(cleaningWorkers(100_000, { cores: 16 })).toBe(4);
+  });
+
+  it('gives a few files one worker, and none on one core', () => {
+    expect(cleaningWorkers(3, { cores: 8 })).toBe(1);
+    expect(cleaningWorkers(3, { cores: 1 })).toBe(0);
+    expect(cleaningWorkers(100_000, { cores: 1 })).toBe(0);
+  });
+
+  it('follows the workers setting, 0 meaning the main thread cleans', () => {
+    expect(cleaningWorkers(1_000, { configured: 3, cores: 2 })).toBe(3);
+    expect(cleaningWorkers(3, { configured: 3, cores: 2 })).toBe(1);
+    expect(cleaningWorkers(100_000, { configured: 0, cores: 8 })).toBe(0);
+    expect(cleaningWorkers(3, { configured: 0, cores: 8 })).toBe(0);
   });
 });
