@@ -270,8 +270,9 @@ class Preparers {
   private startPool(files: number): void {
     const size = cleaningWorkers(files, { configured: this.configured });
     if (!WORKER_SCRIPT || size < 1) return;
-    // While a large change is cleaned, the memory goes to cleaning; the theme thread starts again when it is needed.
-    if (files >= PARALLEL_MIN_FILES) this.themes?.standDown();
+    // With every core cleaning, the memory goes to cleaning too; the theme thread starts again when
+    // it is needed. With a core left, it loads while this thread waits for the first batch.
+    if (files >= PARALLEL_MIN_FILES && size >= CORES) this.themes?.standDown();
     if (size <= (this.pool?.size ?? 0)) return;
     if (this.pool) this.pool.grow(size);
     else this.pool = createWorkerPool<FolderTask, FolderItem[]>(WORKER_SCRIPT, { size, youngGenerationMb: WORKER_YOUNG_GENERATION_MB });
