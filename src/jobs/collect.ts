@@ -45,8 +45,8 @@ const PARALLEL_MIN_FILES = 400;
  * How many workers a large change gets: one core is left to this thread, which saves and writes
  * pages about as fast as one worker cleans, unless the change has this many files. Each worker
  * spends about a CPU-second optimizing the cleaning code for itself, which a large change repays
- * and a smaller one does not (2 cores, cold runs, one worker against two: 1k posts 2.2 s against
- * 2.5 s, 10k 7.0 s against 7.6 s, 20k 15.3 s against 13.8 s, 100k 95 s against 84 s).
+ * and a smaller one does not (2 cores, cold runs, one worker against two: 1k posts 2.3 s against
+ * 2.5 s, 10k 7.1 s against 7.6 s, 20k 15.3 s against 13.8 s, 100k 95 s against 84 s).
  */
 const ALL_CORES_MIN_FILES = 15_000;
 const MAX_WORKERS = 4;
