@@ -38,7 +38,7 @@ export const CONTENT_DROPPING_TAGS: readonly string[] = [
 const CONTENT_DROPPING = new Set(CONTENT_DROPPING_TAGS);
 
 /** The page's own title is its only h1. */
-const RENAMED_TAGS: Readonly<Record<string, string>> = { h1: 'h2' };
+const RENAMED_TAGS: ReadonlyMap<string, string> = new Map([['h1', 'h2']]);
 const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 const LINK_REL = 'nofollow noopener noreferrer';
 
@@ -104,9 +104,10 @@ function sanitizeElement(element: Element, removed: Set<string>): readonly Child
   // A picture without an absolute http(s) src is an empty box.
   if (element.name === 'img' && !isHttpUrl(element.attribs.src ?? '')) return [];
   sanitizeChildren(element, removed);
-  const name = RENAMED_TAGS[element.name] ?? element.name;
+  const name = RENAMED_TAGS.get(element.name) ?? element.name;
+  if (!ALLOWED_TAGS.has(name)) return element.children;
   const attribs = name === 'a' ? linkAttributes(element.attribs) : keptAttributes(name, element.attribs);
-  if (!ALLOWED_TAGS.has(name) || attribs === undefined) return element.children;
+  if (attribs === undefined) return element.children;
   element.name = name;
   element.attribs = attribs;
   return [element];
@@ -129,7 +130,7 @@ function isLinkHref(href: string): boolean {
 
 /** The allowed attributes of a kept element, in the element's own order. */
 function keptAttributes(name: string, attribs: Record<string, string>): Record<string, string> {
-  const allowed = ALLOWED_ATTRIBUTES[name] ?? [];
+  const allowed = Object.hasOwn(ALLOWED_ATTRIBUTES, name) ? (ALLOWED_ATTRIBUTES[name] as readonly string[]) : [];
   const kept: Record<string, string> = {};
   for (const attribute in attribs) if (allowed.includes(attribute)) kept[attribute] = attribs[attribute] as string;
   return kept;

@@ -154,6 +154,7 @@ const HOSTILE_MARKUP = [
   '<!--<img src=x onerror=alert(1)>--><p>评论外</p><?xml version="1.0"?><!DOCTYPE html>',
   '<p>a<br>b<br/>c<hr>d<wbr>e</p><pre><code>if (a < b) {}</code></pre><figure><img src="https://a.example/p.jpg" alt=""><figcaption>说明</figcaption></figure>',
   '<p title="a > b" lang="zh"><em>强调</em><strong>重</strong><sub>下</sub><sup>上</sup></p><blockquote cite="javascript:x">引</blockquote>',
+  '<constructor onclick="x">构</constructor><toString title="t">串</toString><p __proto__="x" hasOwnProperty="y">原</p>',
 ];
 
 describe('sanitize agrees with sanitize-html on the same allowlist', () => {
