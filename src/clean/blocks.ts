@@ -1,8 +1,7 @@
 // Turns a cleaned DOM into text blocks: the plain text of the article and the input of the summary.
 import type { AnyNode, Element } from 'domhandler';
 import { stripInvalidXmlChars } from '../util/text.js';
-import { BLOCK_TAGS, isElement } from './dom.js';
-import { CONTENT_DROPPING_TAGS } from './sanitize.js';
+import { BLOCK_TAGS, CONTENT_DROPPING_TAGS, isElement } from './dom.js';
 
 export type BlockKind = 'paragraph' | 'heading' | 'quote' | 'caption' | 'item' | 'table' | 'code';
 
@@ -16,7 +15,6 @@ const KIND_OF_TAG: Readonly<Record<string, BlockKind>> = {
   blockquote: 'quote', figcaption: 'caption', caption: 'caption', li: 'item', dt: 'item', dd: 'item',
 };
 
-const SKIPPED_TAGS = new Set(CONTENT_DROPPING_TAGS);
 const EMPHASIS_TAGS = new Set(['strong', 'b']);
 const TABLE_CELL_SEPARATOR = ' | ';
 
@@ -44,7 +42,7 @@ class BlockCollector {
       this.addText(node.data, emphasis);
       return;
     }
-    if (!isElement(node) || SKIPPED_TAGS.has(node.name)) return;
+    if (!isElement(node) || CONTENT_DROPPING_TAGS.has(node.name)) return;
     const name = node.name;
     if (name === 'br') this.buffer += '\n';
     else if (name === 'table') this.addTable(node);
@@ -133,7 +131,7 @@ function innerText(element: Element): string {
   for (const child of element.children) {
     if (child.type === 'text') text += child.data;
     else if (isElement(child) && child.name === 'br') text += '\n';
-    else if (isElement(child) && !SKIPPED_TAGS.has(child.name)) text += innerText(child);
+    else if (isElement(child) && !CONTENT_DROPPING_TAGS.has(child.name)) text += innerText(child);
   }
   return text;
 }

@@ -22,6 +22,12 @@ export const BLOCK_TAGS: ReadonlySet<string> = new Set([
   'form', 'fieldset', 'details', 'summary',
 ]);
 
+/** Elements whose content is dropped with them (never shown as text): the sanitizer and the text walker skip it. */
+export const CONTENT_DROPPING_TAGS: ReadonlySet<string> = new Set([
+  'script', 'style', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
+  'textarea', 'select', 'option', 'xmp', 'svg', 'math', 'title', 'head', 'canvas', 'audio', 'video',
+]);
+
 /** Whitespace only (zero-width spaces and BOMs included). */
 export const BLANK = /^[\s\u200b\ufeff]*$/u;
 

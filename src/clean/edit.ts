@@ -29,6 +29,19 @@ export function replaceWith(node: ChildNode, nodes: ChildNode[]): void {
   if (!nodes.includes(node)) node.parent = node.prev = node.next = null;
 }
 
+/**
+ * Makes `nodes` the children of `parent`, with parent and sibling links to match. For rebuilding a
+ * subtree in one go: the nodes' former parents are not relinked, so each must come from the subtree.
+ */
+export function setChildren(parent: ParentNode, nodes: ChildNode[]): void {
+  nodes.forEach((node, index) => {
+    node.parent = parent;
+    node.prev = nodes[index - 1] ?? null;
+    node.next = nodes[index + 1] ?? null;
+  });
+  parent.children = nodes;
+}
+
 /** Moves `nodes` to the end of `parent`'s children (cheerio: `append`). */
 export function appendNodes(parent: ParentNode, nodes: ChildNode[]): void {
   spliceChildren(parent, parent.children.length, 0, nodes);

@@ -1,10 +1,66 @@
 // Article HTML in: htmlparser2 in HTML mode, through cheerio/slim (which never loads parse5).
 import { load } from 'cheerio/slim';
-import type { Document } from 'domhandler';
+import type { ChildNode, Document, ParentNode } from 'domhandler';
+import { CONTENT_DROPPING_TAGS, isElement } from './dom.js';
+import { setChildren } from './edit.js';
 
 const PARSE_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
 
-/** The document `load` builds, which `$.root()` would wrap: building that wrapper costs a tenth of the parse. */
+/**
+ * Below this depth, elements give way to their content. No article comes near it; a body nested
+ * thousands deep would otherwise exhaust the stack of the recursive passes, and sooner on the main
+ * thread than in a worker, whose stack is larger.
+ */
+export const MAX_NESTING = 256;
+
+/** The parsed body; below MAX_NESTING levels, only the innermost nodes are kept. */
 export function parseHtml(html: string): Document {
-  return load(html, PARSE_OPTIONS, false)._root;
+  // The document `load` builds, which `$.root()` would wrap: building that wrapper costs a tenth of the parse.
+  const root = load(html, PARSE_OPTIONS, false)._root;
+  if (hasMoreTagsThan(html, MAX_NESTING)) flattenBelow(root, MAX_NESTING);
+  return root;
+}
+
+/** Elements cannot nest deeper than there are tags: most bodies need no walk at all. */
+function hasMoreTagsThan(html: string, count: number): boolean {
+  let tags = 0;
+  for (let at = html.indexOf('<'); at !== -1; at = html.indexOf('<', at + 1)) {
+    tags += 1;
+    if (tags > count) return true;
+  }
+  return false;
+}
+
+/** Walks the tree without recursion; what lies deeper than `depth` becomes its ancestor's content. */
+function flattenBelow(root: ParentNode, depth: number): void {
+  const pending: [ParentNode, number][] = [[root, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [parent, level] = next;
+    if (level === depth) {
+      setChildren(parent, innermostOf(parent));
+      continue;
+    }
+    for (const child of parent.children) if (isElement(child) && child.children.length > 0) pending.push([child, level + 1]);
+  }
+}
+
+/**
+ * The nodes under `parent` that hold no elements (text, pictures, line breaks, elements with only
+ * text), in document order. An element whose content is dropped anyway comes without it, for the
+ * sanitizer to remove and report.
+ */
+function innermostOf(parent: ParentNode): ChildNode[] {
+  const innermost: ChildNode[] = [];
+  const pending = [...parent.children].reverse();
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (isElement(node) && CONTENT_DROPPING_TAGS.has(node.name)) {
+      setChildren(node, []);
+      innermost.push(node);
+    } else if (isElement(node) && node.children.some(isElement)) {
+      for (let index = node.children.length - 1; index >= 0; index -= 1) pending.push(node.children[index] as ChildNode);
+    } else {
+      innermost.push(node);
+    }
+  }
+  return innermost;
 }

@@ -5,7 +5,8 @@
 import render from 'dom-serializer';
 import type { ChildNode, Element, ParentNode } from 'domhandler';
 import { isHttpUrl } from '../util/url.js';
-import { isElement } from './dom.js';
+import { CONTENT_DROPPING_TAGS, isElement } from './dom.js';
+import { setChildren } from './edit.js';
 import { parseHtml } from './parse.js';
 
 export interface SanitizeResult {
@@ -29,13 +30,6 @@ export const ALLOWED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   th: ['colspan', 'rowspan'],
   ol: ['start'],
 };
-
-/** Elements whose content is dropped with them (never shown as text). The text walker skips them too. */
-export const CONTENT_DROPPING_TAGS: readonly string[] = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
-  'textarea', 'select', 'option', 'xmp', 'svg', 'math', 'title', 'head', 'canvas', 'audio', 'video',
-];
-const CONTENT_DROPPING = new Set(CONTENT_DROPPING_TAGS);
 
 /** The page's own title is its only h1. */
 const RENAMED_TAGS: ReadonlyMap<string, string> = new Map([['h1', 'h2']]);
@@ -91,13 +85,13 @@ function sanitizeChildren(parent: ParentNode, removed: Set<string>): void {
     if (child.type === 'text') kept.push(child);
     else if (isElement(child)) for (const node of sanitizeElement(child, removed)) kept.push(node);
   }
-  relink(parent, kept);
+  setChildren(parent, kept);
 }
 
 /** What stands in the element's place: itself, its content, or nothing. */
 function sanitizeElement(element: Element, removed: Set<string>): readonly ChildNode[] {
   noteUnsafeMarkup(element, removed);
-  if (CONTENT_DROPPING.has(element.name)) {
+  if (CONTENT_DROPPING_TAGS.has(element.name)) {
     noteUnsafeDescendants(element, removed);
     return [];
   }
@@ -134,16 +128,6 @@ function keptAttributes(name: string, attribs: Record<string, string>): Record<s
   const kept: Record<string, string> = {};
   for (const attribute in attribs) if (allowed.includes(attribute)) kept[attribute] = attribs[attribute] as string;
   return kept;
-}
-
-/** Makes `nodes` the children of `parent`, with parent and sibling links to match. */
-function relink(parent: ParentNode, nodes: ChildNode[]): void {
-  nodes.forEach((node, index) => {
-    node.parent = parent;
-    node.prev = nodes[index - 1] ?? null;
-    node.next = nodes[index + 1] ?? null;
-  });
-  parent.children = nodes;
 }
 
 function noteUnsafeDescendants(element: Element, removed: Set<string>): void {

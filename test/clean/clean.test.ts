@@ -1,6 +1,8 @@
 // cleanBody behaviour on small, hand-made bodies: one rule or trap per test.
+import { isTag, type ParentNode } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { cleanBody } from '../../src/clean/index.js';
+import { MAX_NESTING, parseHtml } from '../../src/clean/parse.js';
 import { rulesForHost } from '../../src/clean/rules.js';
 
 function clean(html: string, extra: { baseUrl?: string; imageHint?: string } = {}) {
@@ -114,7 +116,34 @@ describe('wrappers and text', () => {
   it('counts length without whitespace', () => {
     expect(clean('<p>甲乙 丙。</p><p>ab</p>').length).toBe(6);
   });
+
+  it('keeps the text of a body nested far too deep, in any thread, and drops what is dropped anyway', () => {
+    const depth = 100_000;
+    const deep = `${'<div><span>'.repeat(depth / 2)}<p>深处的正文。</p><script>alert(1)</script><svg><text>图里的字</text></svg>${'</span></div>'.repeat(depth / 2)}`;
+    const result = clean(`<p>开头。</p>${deep}<p>结尾。</p>`);
+    expect(result.text).toBe('开头。\n\n深处的正文。\n\n结尾。');
+    expect(result.html).not.toMatch(/alert|图里的字/u);
+    expect(result.warnings.join()).toMatch(/<script>.*<svg>/u);
+    expect(depthOf(parseHtml(deep))).toBe(MAX_NESTING + 1);
+  });
+
+  it('leaves a body within the nesting limit as it is', () => {
+    const nested = `${'<blockquote>'.repeat(MAX_NESTING - 1)}<p>引</p>${'</blockquote>'.repeat(MAX_NESTING - 1)}`;
+    expect(depthOf(parseHtml(nested))).toBe(MAX_NESTING);
+  });
 });
+
+/** How deep elements nest under `root`, counted without recursion. */
+function depthOf(root: ParentNode): number {
+  let deepest = 0;
+  const pending: [ParentNode, number][] = [[root, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [parent, level] = next;
+    deepest = Math.max(deepest, level);
+    for (const child of parent.children) if (isTag(child)) pending.push([child, level + 1]);
+  }
+  return deepest;
+}
 
 describe('images and links', () => {
   it('makes image URLs absolute (https for protocol-relative) and drops placeholders and data: URIs', () => {

@@ -5,7 +5,8 @@ import type SanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
 import { cleanBody, sanitize } from '../../src/clean/index.js';
 import { parseHtml } from '../../src/clean/parse.js';
-import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, CONTENT_DROPPING_TAGS } from '../../src/clean/sanitize.js';
+import { CONTENT_DROPPING_TAGS } from '../../src/clean/dom.js';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS } from '../../src/clean/sanitize.js';
 import { cleanPost, readAllPosts } from './posts.js';
 
 describe('sanitize', () => {
