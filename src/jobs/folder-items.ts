@@ -4,7 +4,6 @@ import type { FolderSource } from '../config.js';
 import { describeError } from '../errors.js';
 import type { RawArticle } from '../model.js';
 import { parsePost, readPostBytesSync, type PostFile } from '../sources/markdown.js';
-import { articleHashes } from '../store/rows.js';
 import type { CollectedItem, FileRecord } from '../store/sqlite.js';
 import { sha256 } from '../util/hash.js';
 import type { Log } from '../util/log.js';
@@ -54,22 +53,22 @@ async function prepareFile(file: PostFile, knownHash: string | undefined, task: 
   if (knownHash === record.contentHash) return { touch: record, lines };
   try {
     const raw = parsePost(bytes, { source: task.source, relPath: file.relPath, mtime: new Date(file.mtimeMs), zone: task.zone, idAuthority: task.idAuthority, log });
-    const { article, hashes } = await prepareArticle(raw, file.absPath, log);
-    return { item: { article, hashes, file: record }, lines };
+    const { article } = await prepareArticle(raw, file.absPath, log);
+    return { item: { article, file: record }, lines };
   } catch (error) {
     log.warn(`${describeError(error)}; skipped`);
     return { item: { file: record, problem: describeError(error) }, lines };
   }
 }
 
-/** Cleans an article as read, adds the Simplified form of Traditional text, and hashes it for the archive. */
-export async function prepareArticle(raw: RawArticle, where: string, log: Pick<Log, 'warn'>): Promise<Required<Pick<CollectedItem, 'article' | 'hashes'>>> {
+/** Cleans an article as read and adds the Simplified form of Traditional text. */
+export async function prepareArticle(raw: RawArticle, where: string, log: Pick<Log, 'warn'>): Promise<Required<Pick<CollectedItem, 'article'>>> {
   const { article, warnings } = cleanArticle(raw);
   // One line per article, whatever the cleaner had to say about it.
   if (warnings.length > 0) log.warn(`${where}: ${warnings.join('; ')}`);
   const simplifiedText = await simplifiedForm(article.text);
   const complete = simplifiedText ? { ...article, simplifiedText } : article;
-  return { article: complete, hashes: articleHashes(complete) };
+  return { article: complete };
 }
 
 function heldLog(lines: LogLine[]): Log {

@@ -86,7 +86,6 @@ export interface ArticleHashes {
   body: string;
 }
 
-/** Pure, so a worker thread can compute it beside the cleaning; the archive compares what it gets. */
 export function articleHashes(article: NewArticle): ArticleHashes {
   const { dateGuessed: _guessed, ...published } = article;
   return { content: shortHash(JSON.stringify(published), 32), body: shortHash(article.text.replace(/[\s\u3000]+/gu, ''), 32) };

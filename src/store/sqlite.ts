@@ -14,8 +14,7 @@ import { articleHashes, fromRow, toRow, type ArticleHashes, type ArticleRow } fr
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
 // or none of it.
 
-export type { ArticleHashes, NewArticle } from './rows.js';
-export { articleHashes } from './rows.js';
+export type { NewArticle } from './rows.js';
 import type { NewArticle } from './rows.js';
 
 /** What tells whether a file of a folder source may have changed since it was read. */
@@ -44,8 +43,6 @@ export interface FileRecord {
 
 export interface CollectedItem {
   article?: NewArticle;
-  /** The article's hashes when already computed (by a worker); computed here otherwise. */
-  hashes?: ArticleHashes;
   /** The folder file it came from, recorded in the same transaction as the article. */
   file?: FileRecord;
   /** Why the file could not be used; the file is recorded so it is not read again until it changes. */
@@ -204,7 +201,7 @@ export class SqliteStore {
 
   private saveOne(item: CollectedItem, now: Date, counter: { revision: number }): SaveResult {
     let result: SaveResult = { outcome: 'skipped' };
-    if (item.article) result = this.saveArticle(item.article, item.hashes ?? articleHashes(item.article), now, counter);
+    if (item.article) result = this.saveArticle(item.article, articleHashes(item.article), now, counter);
     if (item.file) {
       this.sql(
         `INSERT INTO files (source, path, size, mtime_ms, content_hash, article_id, problem, deleted_at)

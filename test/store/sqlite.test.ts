@@ -115,16 +115,6 @@ describe('SqliteStore', () => {
     expect(slugs[1]).toMatch(/^seeds-a-[0-9a-f]{8}$/);
   });
 
-  it('uses hashes computed elsewhere (a worker thread) exactly as its own', async () => {
-    const { articleHashes } = await import('../../src/store/rows.js');
-    const store = await openStore();
-    const first = article('tag:x:a', '第一段。');
-    store.saveCollected([{ article: first, hashes: articleHashes(first) }], now);
-    expect(store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now)[0]?.outcome).toBe('unchanged');
-    const changed = article('tag:x:a', '第二段。');
-    expect(store.saveCollected([{ article: changed, hashes: articleHashes(changed) }], now)[0]?.outcome).toBe('updated');
-  });
-
   it('gives revisions in order within a batch and across batches', async () => {
     const store = await openStore();
     store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
