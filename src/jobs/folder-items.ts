@@ -1,7 +1,7 @@
 import { cleanArticle } from '../clean/article.js';
 import { simplifiedForm } from '../clean/simplify.js';
 import type { FolderSource } from '../config.js';
-import { describeError } from '../errors.js';
+import { AppError, describeError } from '../errors.js';
 import type { RawArticle } from '../model.js';
 import { parsePost, readPostBytesSync, type PostFile } from '../sources/markdown.js';
 import type { CollectedItem, FileRecord } from '../store/sqlite.js';
@@ -56,8 +56,10 @@ async function prepareFile(file: PostFile, knownHash: string | undefined, task: 
     const { article } = await prepareArticle(raw, file.absPath, log);
     return { item: { article, file: record }, lines };
   } catch (error) {
-    log.warn(`${describeError(error)}; skipped`);
-    return { item: { file: record, problem: describeError(error) }, lines };
+    // An AppError names the file already; anything else (a bug, a stack overflow) is given its name.
+    const problem = error instanceof AppError ? describeError(error) : `${file.absPath}: ${describeError(error)}`;
+    log.warn(`${problem}; skipped`);
+    return { item: { file: record, problem }, lines };
   }
 }
 
