@@ -15,7 +15,9 @@
 //   sent, one new     one post added: a digest of it is sent
 // At 10,000 posts, Hexo's cold `hexo generate`, its rerun with nothing changed and with one post
 // added each run just before the matching step of ours, so that a ratio compares the two tools on
-// the machine as it was at that minute. Before each timed command the disk is flushed (`sync`).
+// the machine as it was at that minute. That Hexo writes only the two feeds; for comparison, the
+// same site with Hexo's default theme, which writes a page per post as zhoukan does, runs a cold
+// `hexo generate` just after our cold run. Before each timed command the disk is flushed (`sync`).
 // Prints medians, peak RSS (worker threads included) and the ratios to Hexo, as a Markdown table.
 //
 // Knobs: BENCH_SIZES=1000,10000  RUNS=3  BENCH_SKIP_HEXO=1  BENCH_DIR (corpora and archives,
@@ -23,9 +25,9 @@
 // BENCH_CLI=path/to/cli.js (another build to compare).
 // Times are wall clock of the whole process, start-up included. Needs `npm run compile` first.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -189,6 +191,7 @@ async function benchZhoukan(size, smtp, peer) {
     };
     await peer?.cold(run);
     await step('cold update', 'cold', 'update', args);
+    await peer?.themedCold(run);
     await peer?.unchanged(run);
     await step('update, nothing changed', 'unchanged', 'update', args);
     await peer?.oneNew(run);
@@ -242,6 +245,34 @@ function setUpHexo() {
   if (!ready()) throw new Error(`Hexo setup under ${hexoDir} failed (see above); or set BENCH_SKIP_HEXO=1`);
 }
 
+/** Hexo's default theme and the renderers it needs, installed beside Hexo for the themed site. */
+const THEME_PACKAGES = ['hexo-theme-landscape@1.1.0', 'hexo-renderer-ejs@2.0.0', 'hexo-renderer-stylus@3.0.1'];
+
+function themedSite() {
+  return join(hexoDir, `site-${HEXO_SIZE}-md-landscape`);
+}
+
+/** The 10k site again, with `theme: landscape`: a page per post besides the feeds. Made once. */
+function setUpThemedHexo() {
+  const site = themedSite();
+  const posts = join(site, 'source/_posts');
+  const ready = () => existsSync(join(hexoDir, 'node_modules/hexo-theme-landscape')) && existsSync(posts) && readdirSync(posts).length === HEXO_SIZE;
+  if (ready()) return;
+  log(`installing Hexo's landscape theme and a themed ${HEXO_SIZE}-post site under ${hexoDir} (npm)`);
+  spawnSync('npm', ['install', '--no-audit', '--no-fund', '--silent', ...THEME_PACKAGES], { cwd: hexoDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  const feedSite = hexoSite();
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  cpSync(join(feedSite, 'source'), join(site, 'source'), { recursive: true, filter: (path) => !basename(path).startsWith('zz_new_') });
+  symlinkSync('../node_modules', join(site, 'node_modules'));
+  writeFileSync(join(site, '_config.yml'), readFileSync(join(feedSite, '_config.yml'), 'utf8').replace(/^theme: false$/m, 'theme: landscape'));
+  // Hexo loads the plugins named in the site's package.json.
+  const manifest = JSON.parse(readFileSync(join(feedSite, 'package.json'), 'utf8'));
+  for (const spec of THEME_PACKAGES) manifest.dependencies[spec.slice(0, spec.lastIndexOf('@'))] = spec.slice(spec.lastIndexOf('@') + 1);
+  writeFileSync(join(site, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (!ready()) throw new Error(`the themed Hexo site under ${hexoDir} could not be set up (see above); or set BENCH_SKIP_HEXO=1`);
+}
+
 /**
  * Hexo's three steps on the same posts, each run just before the matching step of ours at
  * HEXO_SIZE, so both tools meet the shared machine at the same speed: its speed drifts over
@@ -249,6 +280,7 @@ function setUpHexo() {
  */
 function hexoPeer() {
   setUpHexo();
+  setUpThemedHexo();
   const site = hexoSite();
   const hexo = join(site, 'node_modules/.bin/hexo');
   const posts = join(site, 'source/_posts');
@@ -256,22 +288,28 @@ function hexoPeer() {
   const removeNewPosts = () => {
     for (const name of readdirSync(posts)) if (name.startsWith('zz_new_')) rmSync(join(posts, name));
   };
-  const generate = (message) => {
+  const generate = (message, cwd = site) => {
     log(`hexo ${HEXO_SIZE} posts: ${message}`);
-    return measure(process.execPath, [hexo, 'generate'], { cwd: site });
+    return measure(process.execPath, [hexo, 'generate'], { cwd });
   };
-  const clean = () => spawnSync(process.execPath, [hexo, 'clean'], { cwd: site, stdio: 'ignore' });
-  const samples = { cold: [], oneNew: [], unchanged: [] };
+  const clean = (cwd = site) => spawnSync(process.execPath, [hexo, 'clean'], { cwd, stdio: 'ignore' });
+  const samples = { cold: [], oneNew: [], unchanged: [], themedCold: [] };
   removeNewPosts();
   return {
-    /** One untimed cold run first, as bench-hexo.sh does (hyperfine --warmup 1). */
+    /** One untimed cold run of each site first, as bench-hexo.sh does (hyperfine --warmup 1). */
     async warmUp() {
       clean();
       await generate('cold generate (warm-up)');
+      clean(themedSite());
+      await generate('themed: cold generate (warm-up)', themedSite());
     },
     async cold(run) {
       clean();
       samples.cold.push(await generate(`cold generate ${run + 1}/${runs}`));
+    },
+    async themedCold(run) {
+      clean(themedSite());
+      samples.themedCold.push(await generate(`themed: cold generate ${run + 1}/${runs}`, themedSite()));
     },
     async unchanged(run) {
       samples.unchanged.push(await generate(`nothing changed ${run + 1}/${runs}`));
@@ -283,9 +321,14 @@ function hexoPeer() {
     result() {
       removeNewPosts();
       clean();
-      const version = JSON.parse(readFileSync(join(hexoDir, 'node_modules/hexo/package.json'), 'utf8')).version;
-      const feedVersion = JSON.parse(readFileSync(join(hexoDir, 'node_modules/hexo-generator-feed/package.json'), 'utf8')).version;
-      return { version, feedVersion, ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summarize(values)])) };
+      clean(themedSite());
+      const versionOf = (name) => JSON.parse(readFileSync(join(hexoDir, 'node_modules', name, 'package.json'), 'utf8')).version;
+      return {
+        version: versionOf('hexo'),
+        feedVersion: versionOf('hexo-generator-feed'),
+        themeVersion: versionOf('hexo-theme-landscape'),
+        ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summarize(values)])),
+      };
     },
   };
 }
@@ -343,14 +386,15 @@ function report(results) {
       lines.push(`| ${label} | ${spread(mine)} | ${spread(theirs)} | ${ratio(mine.seconds, theirs.seconds)} | ${target} | ${met} |`);
     };
     row('cold (`update`; Hexo: `hexo generate` after `hexo clean`)', ten.cold, hexo.cold, TARGETS.coldShare);
+    row(`cold, against Hexo with its default theme (landscape ${hexo.themeVersion}), which writes a page per post too`, ten.cold, hexo.themedCold);
     row('nothing changed (`update`)', ten.unchanged, hexo.unchanged, TARGETS.unchangedShare);
     row('one new post (`update`)', ten.oneNew, hexo.oneNew);
     row('nothing changed (`digest`, SMTP, nothing to send)', ten.sentUnchanged, hexo.unchanged);
     row('one new post (`digest`, SMTP, a digest sent)', ten.sentOneNew, hexo.oneNew);
     lines.push(`| peak RSS MiB, cold | ${mib(ten.cold.peakRssMiB)} | ${mib(hexo.cold.peakRssMiB)} | ${ratio(ten.cold.peakRssMiB, hexo.cold.peakRssMiB)} | | |`);
     lines.push('');
-    const pairs = ten.cold.each.map((ours, run) => ratio(ours, hexo.cold.each[run]));
-    lines.push(`- cold, each run of ours ÷ Hexo's run just before it: ${pairs.join(', ')}`);
+    const pairs = (theirs) => ten.cold.each.map((ours, run) => ratio(ours, theirs.each[run])).join(', ');
+    lines.push(`- cold, each run of ours ÷ Hexo's run just before it: ${pairs(hexo.cold)}; ÷ the themed Hexo's run just after it: ${pairs(hexo.themedCold)}`);
   } else if (!skipHexo) {
     lines.push(`(Hexo runs only when ${HEXO_SIZE} is among BENCH_SIZES.)`);
     lines.push('');
