@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from './errors.js';
 import { readDigest, readSmtp, readTaxonomy } from './config/digest.js';
-import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt } from './config/fields.js';
+import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt, wholeNumberAt } from './config/fields.js';
 import { checkDistinctNames, feedSource, folderSource, readFeeds, readSources } from './config/sources.js';
 import type { SmtpSettings } from './output/mail.js';
 import type { Taxonomy } from './themes/taxonomy.js';
@@ -154,11 +154,7 @@ export function loadConfig(
   const timeZone = env.ZHOUKAN_TIME_ZONE ?? stringAt(fromFile, 'timeZone', problems) ?? DEFAULTS.timeZone;
   if (!isValidZone(timeZone)) problems.push(`timeZone: "${timeZone}" is not an IANA time zone (e.g. Asia/Shanghai)`);
 
-  const sizeText = env.ZHOUKAN_FEED_SIZE;
-  const size = sizeText !== undefined ? Number(sizeText) : (numberAt(feed, 'feed.size', problems) ?? DEFAULTS.feed.size);
-  if (!Number.isInteger(size) || size < 1 || size > 10_000) {
-    problems.push(`feed.size: must be a whole number from 1 to 10000, got ${JSON.stringify(sizeText ?? size)}`);
-  }
+  const size = wholeNumberAt(feed, 'feed.size', env.ZHOUKAN_FEED_SIZE, { min: 1, max: 10_000 }, problems) ?? DEFAULTS.feed.size;
 
   const sources = overrides.sources
     ? overrides.sources.map((path) => folderSource(resolve(cwd, path)))
@@ -191,11 +187,7 @@ export function loadConfig(
   };
   const lockWaitSeconds = numberAt(fromFile, 'lockWaitSeconds', problems) ?? DEFAULTS.lockWaitSeconds;
   if (!(lockWaitSeconds >= 0 && lockWaitSeconds <= 3600)) problems.push(`lockWaitSeconds: must be from 0 to 3600, got ${lockWaitSeconds}`);
-  const workersText = env.ZHOUKAN_WORKERS;
-  const workers = workersText !== undefined ? Number(workersText) : numberAt(fromFile, 'workers', problems);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= MAX_WORKERS)) {
-    problems.push(`workers: must be a whole number from 0 to ${MAX_WORKERS}, got ${JSON.stringify(workersText ?? workers)}`);
-  }
+  const workers = wholeNumberAt(fromFile, 'workers', env.ZHOUKAN_WORKERS, { min: 0, max: MAX_WORKERS }, problems);
   const fetch = {
     connectTimeoutSeconds: limit('connectTimeoutSeconds', 300),
     timeoutSeconds: limit('timeoutSeconds', 3600),

@@ -63,6 +63,21 @@ export function numberAt(from: Record<string, unknown>, path: string, problems: 
   return undefined;
 }
 
+/** A whole number in `range`, from the environment's `envText` when set (it wins), else from the file. */
+export function wholeNumberAt(
+  from: Record<string, unknown>,
+  path: string,
+  envText: string | undefined,
+  range: { min: number; max: number },
+  problems: string[],
+): number | undefined {
+  const value = envText !== undefined ? Number(envText) : numberAt(from, path, problems);
+  if (value !== undefined && !(Number.isInteger(value) && value >= range.min && value <= range.max)) {
+    problems.push(`${path}: must be a whole number from ${range.min} to ${range.max}, got ${JSON.stringify(envText ?? value)}`);
+  }
+  return value;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
