@@ -4,7 +4,7 @@
 // output to sanitize-html run with the same allowlist.
 import render from 'dom-serializer';
 import type { ChildNode, Element, ParentNode } from 'domhandler';
-import { isHttpUrl } from '../util/url.js';
+import { isHttpUrl, schemeOf } from '../util/url.js';
 import { CONTENT_DROPPING_TAGS, isElement } from './dom.js';
 import { setChildren } from './edit.js';
 import { parseHtml } from './parse.js';
@@ -110,16 +110,8 @@ function sanitizeElement(element: Element, removed: Set<string>): readonly Child
 /** A link keeps an absolute http(s)/mailto href and gets rel; any other link becomes its text. */
 function linkAttributes(attribs: Record<string, string>): Record<string, string> | undefined {
   const href = attribs.href?.trim() ?? '';
-  if (!isLinkHref(href)) return undefined;
+  if (!LINK_SCHEMES.has(schemeOf(href) ?? '')) return undefined;
   return attribs.title ? { href, rel: LINK_REL, title: attribs.title } : { href, rel: LINK_REL };
-}
-
-function isLinkHref(href: string): boolean {
-  try {
-    return LINK_SCHEMES.has(new URL(href).protocol);
-  } catch {
-    return false;
-  }
 }
 
 /** The allowed attributes of a kept element, in the element's own order. */

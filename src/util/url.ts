@@ -10,14 +10,19 @@ export function resolveUrl(href: string, base?: string): string | undefined {
   }
 }
 
+/** The scheme of an absolute URL, as `https:`; undefined when the value is not one. */
+export function schemeOf(value: string): string | undefined {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True for absolute http(s) URLs. */
 export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+  const scheme = schemeOf(value);
+  return scheme === 'http:' || scheme === 'https:';
 }
 
 /** Joins a path onto a base URL that is treated as a folder (a missing final slash is added). */
