@@ -1,18 +1,22 @@
 import type { Article, RawArticle } from '../model.js';
 import { normalizeSpace, splitSentences, stripInvalidXmlChars, truncateText } from '../util/text.js';
 import { cleanBody } from './clean.js';
-import { repairTitle } from './title.js';
+import { plainText, repairTitle } from './title.js';
+import { validateArticle } from './valid-article.js';
 
 const SUMMARY_MAX = 120;
 const TITLE_FROM_BODY_MAX = 40;
 
-export interface CleanedArticle {
-  article: Omit<Article, 'slug'>;
-  warnings: string[];
-}
+export type CleanedArticle =
+  | { article: Omit<Article, 'slug'>; warnings: string[] }
+  /** Why the article cannot be used (see valid-article.ts). */
+  | { problem: string };
 
-/** Turns an article as read into a clean one: repaired title, clean body, summary, metadata. */
-export function cleanArticle(raw: RawArticle): CleanedArticle {
+/**
+ * Turns an article as read into a clean, valid one: repaired title, clean body, summary, metadata,
+ * an absolute id (`idAuthority` makes the tag: URIs of ids that are no URI).
+ */
+export function cleanArticle(raw: RawArticle, idAuthority: string): CleanedArticle {
   const repairedTitle = repairTitle(raw.title);
   const { warnings, ...body } = cleanBody({
     html: raw.html,
@@ -26,17 +30,19 @@ export function cleanArticle(raw: RawArticle): CleanedArticle {
 
   // The reader has already reported a missing title.
   const title = repairedTitle || truncateText(splitSentences(body.text)[0] ?? '', TITLE_FROM_BODY_MAX);
-  const description = raw.description ? plainText(raw.description) : '';
+  const description = raw.description ? descriptionText(raw.description) : '';
   const summary = description ? truncateText(description, SUMMARY_MAX) : body.summary;
 
   // The fields, in their order, of `{ ...metadata, ...body, title, … }`, which V8 builds slowly.
   const article = Object.assign(metadataOf(raw), body, {
     title,
     summary,
-    author: raw.author ? normalizeSpace(stripInvalidXmlChars(raw.author)) : undefined,
-    categories: raw.categories.map((name) => normalizeSpace(stripInvalidXmlChars(name))).filter(Boolean),
+    author: (raw.author && plainText(raw.author)) || undefined,
+    categories: [...new Set(raw.categories.map(plainText).filter(Boolean))],
   });
-  return { article, warnings };
+  const validated = validateArticle(article, idAuthority);
+  if ('problem' in validated) return validated;
+  return { article, warnings: [...warnings, ...validated.warnings] };
 }
 
 type RawOnlyField = 'html' | 'image' | 'description' | 'baseUrl';
@@ -58,6 +64,6 @@ function countInvalidXmlChars(raw: RawArticle): number {
 }
 
 /** An author's description may carry markup; the summary is plain text. */
-function plainText(html: string): string {
+function descriptionText(html: string): string {
   return normalizeSpace(stripInvalidXmlChars(html.replace(/<[^>]*>/g, ' ')));
 }

@@ -20,7 +20,7 @@ export function fixImages(pass: CleanPass): ArticleImage[] {
   const seen = new Set<string>();
   for (const img of elementsNamed(pass.root, 'img')) {
     const src = imageSource(img, pass);
-    if (!src || isPromoImage(src, pass.rules)) {
+    if (!src || isPromoImage(src, pass.rules) || isTrackingPixel(img)) {
       removeElement(img);
       continue;
     }
@@ -117,6 +117,11 @@ function toImageUrl(raw: string, { baseUrl, rules }: Pick<CleanPass, 'baseUrl' |
   const url = new URL(resolved);
   if (url.protocol === 'http:' && hostMatches(url.hostname, rules.httpsImageHosts)) url.protocol = 'https:';
   return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;
+}
+
+/** A picture one pixel or less wide or high (`width="0"`, `height="1"`) counts visits; it shows nothing. */
+function isTrackingPixel(img: Element): boolean {
+  return [img.attribs.width, img.attribs.height].some((size) => size !== undefined && /^\s*[01](?:\.0*)?\s*(?:px)?\s*$/i.test(size));
 }
 
 function isPromoImage(src: string, rules: SiteRules): boolean {

@@ -1,4 +1,5 @@
 // Repairs titles the crawler damaged: quotes turned into underscores, wrapping quote runs, entities.
+// Titles, like categories and author names, are plain text: markup a feed put in them is removed.
 import { normalizeSpace, stripInvalidXmlChars } from '../util/text.js';
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
@@ -15,18 +16,39 @@ const ASCII_WORD_CHAR = /[A-Za-z0-9]/;
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'“”]+/giu;
 
 /**
- * Repairs a crawled title: decodes entities, strips invalid XML characters, collapses whitespace
- * (runs become one space), removes runs of quotes wrapped around the whole title, turns
- * underscore pairs back into “…” and ASCII double quotes around Chinese text into “…”.
+ * Repairs a crawled title: removes markup, decodes entities, strips invalid XML characters,
+ * collapses whitespace (runs become one space), removes runs of quotes wrapped around the whole
+ * title, turns underscore pairs back into “…” and ASCII double quotes around Chinese text into “…”.
  * A final `。` is kept: it is what the source published.
  */
 export function repairTitle(raw: string): string {
-  let title = normalizeSpace(stripInvalidXmlChars(decodeEntities(raw)));
+  let title = plainText(raw);
   title = stripWrappingQuotes(title);
   title = restoreUnderscoreQuotes(title);
   title = curlAsciiQuotes(title);
   return title;
 }
+
+/** Elements whose content is never text: a title's `<script>…</script>` goes whole. */
+const HIDDEN_ELEMENT = /<(script|style|noscript|template|iframe|object|textarea|svg|math)\b[^>]*>[\s\S]*?<\/\1\s*>/giu;
+/**
+ * A tag: `<` right before a name (or `/` and a name), then anything but angle brackets. `a < b`
+ * and `1<2` are text, not tags.
+ */
+const TAG = /<\/?[a-z][a-z0-9:-]*(?:[\s/][^<>]*)?>|<!--[\s\S]*?-->/giu;
+
+/**
+ * A line of plain text from what a source calls a title, category or name: markup removed (tags,
+ * and the content of scripts and styles), entities decoded, invalid XML characters stripped,
+ * whitespace collapsed. Text without markup comes out as written.
+ */
+export function plainText(raw: string): string {
+  const withoutMarkup = raw.includes('<') ? raw.replace(HIDDEN_ELEMENT, ' ').replace(TAG, (tag) => (BLOCK_TAG.test(tag) ? ' ' : '')) : raw;
+  return normalizeSpace(stripInvalidXmlChars(decodeEntities(withoutMarkup)));
+}
+
+/** Tags that break a line: removed, they leave a space so that words do not run together. */
+const BLOCK_TAG = /^<\/?(?:br|p|div|li|h[1-6]|tr|td|blockquote)\b/iu;
 
 /** Decodes numeric entities and the named ones titles use. Unknown names stay as they are. */
 export function decodeEntities(text: string): string {

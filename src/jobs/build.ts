@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { AppError, describeError } from '../errors.js';
 import type { Article } from '../model.js';
+import type { SkipArticle } from '../output/feeds.js';
 import { buildSiteThemes, type SiteTheme } from '../output/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
 import type { SaveResult } from '../store/sqlite.js';
@@ -95,7 +96,7 @@ export class Build {
       for (let start = 0; start < published.length; start += EARLY_SLICE) {
         if (start > 0) await setImmediate();
         const slice = published.slice(start, start + EARLY_SLICE);
-        add(this.files, await writeArticlePages(slice, this.options, this.pagesWritten));
+        add(this.files, await writeArticlePages(slice, this.options, this.pagesWritten, this.skip));
         this.pages += slice.length;
       }
     } catch (error) {
@@ -105,6 +106,14 @@ export class Build {
     }
     for (const result of results) if (result.revision !== undefined) this.handled.add(result.revision);
   }
+
+  /** Articles left out of a page or feed because they could not be rendered: each is reported once. */
+  private readonly skipped = new Set<string>();
+  private readonly skip: SkipArticle = (article, error) => {
+    if (this.skipped.has(article.id)) return;
+    this.skipped.add(article.id);
+    this.context.log.warn(`${article.source}: article ${article.id}: could not be rendered (${describeError(error)}); left out`);
+  };
 
   async finish(): Promise<BuildSummary> {
     await this.writing;
@@ -128,13 +137,13 @@ export class Build {
       const due = store.revisionsSince(this.after).filter((changed) => !this.handled.has(changed));
       for (let start = 0; start < due.length; start += PAGE_BATCH) {
         const articles = store.articlesAtRevisions(due.slice(start, start + PAGE_BATCH));
-        add(files, await writeArticlePages(articles, options, this.pagesWritten));
+        add(files, await writeArticlePages(articles, options, this.pagesWritten, this.skip));
         this.pages += articles.length;
         this.context.log.progress?.('writing pages', Math.min(start + PAGE_BATCH, due.length), due.length);
       }
       await this.pagesWritten.flush();
       themes = await grouping;
-      add(files, await writeEntryPoints(latest, themes, options));
+      add(files, await writeEntryPoints(latest, themes, options, this.skip));
     } catch (error) {
       throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
     }

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { FeedSource, FolderSource } from '../config.js';
-import { describeError } from '../errors.js';
+import { AppError, describeError } from '../errors.js';
 import type { Problem, RawArticle, SourceState } from '../model.js';
 import { nextCheckAfterFailure } from '../sources/backoff.js';
 import { listPostFiles, statPostFiles, type PostFile } from '../sources/folder-scan.js';
 import type { CollectedItem, FileStamp, SaveResult } from '../store/sqlite.js';
-import { hostOf } from '../util/url.js';
+import { hostOf, isHttpUrl } from '../util/url.js';
 import { mapWithLimit } from '../util/pool.js';
 import { compiledWorkerScript, createWorkerPool } from '../util/worker-pool.js';
 import type { JobContext } from './context.js';
@@ -304,6 +304,8 @@ export function cleaningWorkers(files: number, options: { configured?: number | 
 // ---- remote feeds
 
 async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, summary: CollectSummary, saved: Saved) {
+  if (feeds.length === 0) return;
+  const idAuthority = idAuthorityOf(context);
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;
@@ -311,11 +313,11 @@ async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, s
   }
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
   await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / PER_HOST_CONCURRENCY)), (hostFeeds) =>
-    mapWithLimit(hostFeeds, PER_HOST_CONCURRENCY, (feed) => collectFeed(feed, context, summary, saved)),
+    mapWithLimit(hostFeeds, PER_HOST_CONCURRENCY, (feed) => collectFeed(feed, idAuthority, context, summary, saved)),
   );
 }
 
-async function collectFeed(feed: FeedSource, context: JobContext, summary: CollectSummary, saved: Saved): Promise<void> {
+async function collectFeed(feed: FeedSource, idAuthority: string, context: JobContext, summary: CollectSummary, saved: Saved): Promise<void> {
   const { store, log, now, config } = context;
   if (context.signal?.aborted) return;
   const state: SourceState = store.getSourceState(feed.url) ?? { key: feed.url, errorCount: 0 };
@@ -362,10 +364,12 @@ async function collectFeed(feed: FeedSource, context: JobContext, summary: Colle
     const items: CollectedItem[] = [];
     for (const raw of parsed.articles) {
       try {
-        items.push(await prepareArticle(withKnownId(raw, context), raw.link ?? result.url, log));
+        items.push(await prepareArticle(withKnownId(raw, context), { where: itemPlace(raw, result.url), idAuthority, log }));
       } catch (error) {
         summary.skipped += 1;
-        log.warn(`${result.url}: item "${raw.title}": ${describeError(error)}; skipped`);
+        // An AppError names the item already; anything else (a bug) is given the item's place.
+        const problem = error instanceof AppError ? describeError(error) : `${itemPlace(raw, result.url)}: ${describeError(error)}`;
+        log.warn(`${problem}; skipped`);
       }
     }
     const results = store.saveCollected(items, now);
@@ -386,6 +390,11 @@ async function collectFeed(feed: FeedSource, context: JobContext, summary: Colle
     summary.failedSources.push({ source: feed.url, error: message });
     log.warn(`${message} (failure ${errorCount}; next try after ${nextCheck.toISOString()})`);
   }
+}
+
+/** Where a feed item is, for messages: its link, or the feed and the item's id. */
+function itemPlace(raw: RawArticle, feedUrl: string): string {
+  return raw.link && isHttpUrl(raw.link) ? raw.link : `${feedUrl} (item ${raw.id})`;
 }
 
 /** The same link under a new guid is the same article: keep the id it was first archived under. */

@@ -53,7 +53,7 @@ async function prepareFile(file: PostFile, knownHash: string | undefined, task: 
   if (knownHash === record.contentHash) return { touch: record, lines };
   try {
     const raw = parsePost(bytes, { source: task.source, relPath: file.relPath, mtime: new Date(file.mtimeMs), zone: task.zone, idAuthority: task.idAuthority, log });
-    const { article } = await prepareArticle(raw, file.absPath, log);
+    const { article } = await prepareArticle(raw, { where: file.absPath, idAuthority: task.idAuthority, log });
     return { item: { article, file: record }, lines };
   } catch (error) {
     // An AppError names the file already; anything else (a bug, a stack overflow) is given its name.
@@ -63,9 +63,21 @@ async function prepareFile(file: PostFile, knownHash: string | undefined, task: 
   }
 }
 
-/** Cleans an article as read and adds the Simplified form of Traditional text. */
-export async function prepareArticle(raw: RawArticle, where: string, log: Pick<Log, 'warn'>): Promise<Required<Pick<CollectedItem, 'article'>>> {
-  const { article, warnings } = cleanArticle(raw);
+export interface PrepareOptions {
+  /** The file or URL the article came from, for messages. */
+  where: string;
+  idAuthority: string;
+  log: Pick<Log, 'warn'>;
+}
+
+/**
+ * Cleans an article as read and adds the Simplified form of Traditional text. Throws AppError
+ * 'SOURCE_EMPTY' (naming `where`) for an article that cannot be used.
+ */
+export async function prepareArticle(raw: RawArticle, { where, idAuthority, log }: PrepareOptions): Promise<Required<Pick<CollectedItem, 'article'>>> {
+  const cleaned = cleanArticle(raw, idAuthority);
+  if ('problem' in cleaned) throw new AppError('SOURCE_EMPTY', `${where}: ${cleaned.problem}`);
+  const { article, warnings } = cleaned;
   // One line per article, whatever the cleaner had to say about it.
   if (warnings.length > 0) log.warn(`${where}: ${warnings.join('; ')}`);
   const simplifiedText = await simplifiedForm(article.text);

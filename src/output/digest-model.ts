@@ -1,5 +1,5 @@
 import type { Article, Digest, DigestEntry, Theme } from '../model.js';
-import { pageUrl } from './feeds.js';
+import { articleUrl } from './feeds.js';
 
 export interface DigestModelInput {
   id: string;
@@ -42,7 +42,7 @@ function toEntry(article: Article, similarCount: number, siteUrl: string): Diges
   return {
     id: article.id,
     title: article.title,
-    url: article.link ?? pageUrl(article, { url: siteUrl }),
+    url: articleUrl(article, { url: siteUrl }),
     source: article.meta.origin ?? article.author ?? article.source,
     published: article.published,
     summary: article.summary,

@@ -1,7 +1,8 @@
 import { Feed, type Item } from 'feed';
 import type { Article } from '../model.js';
+import { absoluteId } from '../util/ids.js';
 import { escapeHtml, stripInvalidXmlChars } from '../util/text.js';
-import { joinUrl } from '../util/url.js';
+import { isHttpUrl, joinUrl } from '../util/url.js';
 import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
 import { zh, zhSite } from './zh.js';
 
@@ -13,6 +14,12 @@ import { zh, zhSite } from './zh.js';
 //   for URLs without one): the lead image goes in <media:content> (RSS) instead.
 // - Invalid XML characters pass straight through: every string is stripped first.
 // - JSON output says version 1 and drops ids: JSON Feed 1.1 is written here directly.
+// - Its Atom writer calls `new URL(id)`, which throws on an id that is no URL: every id handed to
+//   it is an absolute URI (archives may hold older ones, made absolute here as the collect does).
+// - Escaping is uneven: text nodes are escaped after `&amp;` is turned back into `&`; CDATA
+//   sections escape only their first `]]>`; attributes get `&` escaped by `feed` for some and `"`
+//   by its XML writer for all, `<` by neither. So every value goes through one of `xmlText`,
+//   `cdataHtml` or the attribute helpers below, chosen by where `feed` puts it.
 
 export interface FeedSite {
   /** Base URL of the output folder, ending with a slash. */
@@ -33,9 +40,9 @@ export const FEED_STYLESHEETS = { root: 'assets/feed.xsl', themes: 'assets/theme
 
 const MEDIA_NS = 'http://search.yahoo.com/mrss/';
 
-/** The URL readers should open for an article: its original when known, else its page here. */
+/** The URL readers should open for an article: its original when known (and http), else its page here. */
 export function articleUrl(article: Article, site: Pick<FeedSite, 'url'>): string {
-  return article.link ?? pageUrl(article, site);
+  return article.link && isHttpUrl(article.link) ? article.link : pageUrl(article, site);
 }
 
 export function pageUrl(article: Pick<Article, 'slug'>, site: Pick<FeedSite, 'url'>): string {
@@ -55,8 +62,19 @@ interface Channel {
   stylesheet: string;
 }
 
-/** Renders the three feeds for the given articles (already sorted and limited). */
-export function renderFeeds(articles: Article[], site: FeedSite): Record<keyof typeof FEED_FILES, string> {
+/** Told of an article left out of an output because rendering it failed; the rest is written. */
+export type SkipArticle = (article: Article, error: unknown) => void;
+
+/** Without a `SkipArticle`, a failing article fails the whole feed. */
+const failWhole: SkipArticle = (_article, error) => {
+  throw error;
+};
+
+/**
+ * Renders the three feeds for the given articles (already sorted and limited). An article that
+ * cannot be rendered is left out of a feed and passed to `skip`.
+ */
+export function renderFeeds(articles: Article[], site: FeedSite, skip: SkipArticle = failWhole): Record<keyof typeof FEED_FILES, string> {
   const channel: Channel = {
     id: `tag:${site.idAuthority}:feed`,
     title: site.title,
@@ -65,11 +83,15 @@ export function renderFeeds(articles: Article[], site: FeedSite): Record<keyof t
     self: { rss: joinUrl(site.url, FEED_FILES.rss), atom: joinUrl(site.url, FEED_FILES.atom), json: joinUrl(site.url, FEED_FILES.json) },
     stylesheet: FEED_STYLESHEETS.root,
   };
-  return { rss: renderRss(articles, channel, site), atom: renderAtom(articles, channel, site), json: renderJsonFeed(articles, channel, site) };
+  return {
+    rss: renderEach(articles, (some) => renderRss(some, channel, site), skip),
+    atom: renderEach(articles, (some) => renderAtom(some, channel, site), skip),
+    json: renderEach(articles, (some) => renderJsonFeed(some, channel, site), skip),
+  };
 }
 
 /** A theme's feeds, RSS and JSON Feed: its articles among the newest, the page it belongs to its theme page. */
-export function renderThemeFeeds(theme: SiteTheme, site: FeedSite): { rss: string; json: string } {
+export function renderThemeFeeds(theme: SiteTheme, site: FeedSite, skip: SkipArticle = failWhole): { rss: string; json: string } {
   const paths = themeFeedPaths(theme);
   const channel: Channel = {
     id: `tag:${site.idAuthority}:feed:${theme.slug}`,
@@ -81,7 +103,32 @@ export function renderThemeFeeds(theme: SiteTheme, site: FeedSite): { rss: strin
     stylesheet: `../${FEED_STYLESHEETS.themes}`,
   };
   const articles = themeArticles(theme);
-  return { rss: renderRss(articles, channel, site), json: renderJsonFeed(articles, channel, site) };
+  return {
+    rss: renderEach(articles, (some) => renderRss(some, channel, site), skip),
+    json: renderEach(articles, (some) => renderJsonFeed(some, channel, site), skip),
+  };
+}
+
+/**
+ * A feed of all the articles; when that fails, each is tried alone and those that fail are left
+ * out (and passed to `skip`), so one bad item never stops the feed.
+ */
+function renderEach(articles: Article[], render: (articles: Article[]) => string, skip: SkipArticle): string {
+  try {
+    return render(articles);
+  } catch {
+    // Some article fails: found below, one by one.
+  }
+  const renderable = articles.filter((article) => {
+    try {
+      render([article]);
+      return true;
+    } catch (error) {
+      skip(article, error);
+      return false;
+    }
+  });
+  return render(renderable);
 }
 
 function newestDate(articles: Article[]): Date {
@@ -94,13 +141,13 @@ function newestDate(articles: Article[]): Date {
 function feedOptions(articles: Article[], channel: Channel, site: FeedSite) {
   return {
     id: channel.id,
-    title: clean(channel.title),
-    description: clean(channel.description),
+    title: xmlText(channel.title),
+    description: xmlText(channel.description),
     link: channel.home,
     language: zh.language,
     updated: newestDate(articles),
     generator: 'zhoukan',
-    author: { name: clean(site.title) },
+    author: { name: xmlText(site.title) },
     feedLinks: channel.self,
     stylesheet: channel.stylesheet,
   };
@@ -108,30 +155,38 @@ function feedOptions(articles: Article[], channel: Channel, site: FeedSite) {
 
 function baseItem(article: Article, site: FeedSite): Item {
   return {
-    title: clean(article.title),
-    id: article.id,
+    // Both formats put the title and the summary in CDATA as HTML: escaped plain text has no `]]>`.
+    title: escapeHtml(clean(article.title)),
+    id: xmlText(itemId(article, site)),
     link: articleUrl(article, site),
     date: article.updated ?? article.published,
     published: article.published,
     description: escapeHtml(clean(article.summary)),
-    content: clean(article.html),
+    content: cdataHtml(article.html),
   };
+}
+
+/** The article's id as an absolute URI: ids archived before every id was one are made so here. */
+function itemId(article: Article, site: FeedSite): string {
+  return absoluteId(site.idAuthority, article.source, article.id);
 }
 
 function renderRss(articles: Article[], channel: Channel, site: FeedSite): string {
   const feed = new Feed(feedOptions(articles, channel, site));
   for (const article of articles) {
-    const extensions: NonNullable<Item['extensions']> = [];
-    if (article.author) extensions.push({ name: 'dc:creator', objects: { _text: clean(article.author) } });
-    if (article.leadImage) {
+    // RSS titles are plain text (readers differ on HTML in them): this element replaces the CDATA
+    // one `feed` writes, as extensions are set after it.
+    const extensions: NonNullable<Item['extensions']> = [{ name: 'title', objects: { _text: xmlText(article.title) } }];
+    if (article.author) extensions.push({ name: 'dc:creator', objects: { _text: xmlText(article.author) } });
+    if (article.leadImage && isHttpUrl(article.leadImage.src)) {
       extensions.push({
         name: 'media:content',
-        objects: { _attributes: { url: article.leadImage.src, medium: 'image' } },
+        objects: { _attributes: { url: xmlAttribute(article.leadImage.src), medium: 'image' } },
       });
     }
     feed.addItem({
       ...baseItem(article, site),
-      category: article.categories.map((name) => ({ name: clean(name) })),
+      category: article.categories.map((name) => ({ name: xmlText(name) })),
       extensions,
     });
   }
@@ -144,10 +199,8 @@ function renderAtom(articles: Article[], channel: Channel, site: FeedSite): stri
   for (const article of articles) {
     feed.addItem({
       ...baseItem(article, site),
-      // Atom titles here are type="html": plain text must be escaped.
-      title: escapeHtml(clean(article.title)),
-      author: article.author ? [{ name: clean(article.author) }] : undefined,
-      category: article.categories.map((name) => ({ term: clean(name), label: clean(name) })),
+      author: article.author ? [{ name: xmlText(article.author) }] : undefined,
+      category: article.categories.map((name) => ({ term: categoryAttribute(name), label: categoryAttribute(name) })),
     });
   }
   return feed.atom1();
@@ -169,14 +222,13 @@ interface JsonFeedItem {
 }
 
 function renderJsonFeed(articles: Article[], channel: Channel, site: FeedSite): string {
-  const options = feedOptions(articles, channel, site);
   const items: JsonFeedItem[] = articles.map((article) => ({
-    id: article.id,
+    id: itemId(article, site),
     url: articleUrl(article, site),
     title: clean(article.title),
     content_html: clean(article.html),
     summary: clean(article.summary),
-    ...(article.leadImage ? { image: article.leadImage.src } : {}),
+    ...(article.leadImage && isHttpUrl(article.leadImage.src) ? { image: article.leadImage.src } : {}),
     date_published: article.published.toISOString(),
     ...(article.updated ? { date_modified: article.updated.toISOString() } : {}),
     ...(article.author ? { authors: [{ name: clean(article.author) }] } : {}),
@@ -185,12 +237,12 @@ function renderJsonFeed(articles: Article[], channel: Channel, site: FeedSite): 
   }));
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: options.title,
+    title: clean(channel.title),
     home_page_url: channel.home,
     feed_url: channel.self.json,
-    description: options.description,
+    description: clean(channel.description),
     language: zh.language,
-    authors: [options.author],
+    authors: [{ name: clean(site.title) }],
     items,
   };
   return `${JSON.stringify(feed, null, 2)}\n`;
@@ -198,4 +250,30 @@ function renderJsonFeed(articles: Article[], channel: Channel, site: FeedSite): 
 
 function clean(text: string): string {
   return stripInvalidXmlChars(text);
+}
+
+/**
+ * A text node's value. `feed`'s XML writer turns `&amp;` back into `&` before escaping, so `&` is
+ * escaped once here to come out once escaped: `AT&amp;T` stays `AT&amp;T`, not `AT&T`.
+ */
+function xmlText(text: string): string {
+  return clean(text).replaceAll('&', '&amp;');
+}
+
+/** HTML in a CDATA section: `]]>` would end it early, and `]]&gt;` says the same in HTML. */
+function cdataHtml(html: string): string {
+  return clean(html).replaceAll(']]>', ']]&gt;');
+}
+
+/** An attribute `feed` leaves alone (extensions): the XML writer escapes only `"`. */
+function xmlAttribute(value: string): string {
+  return clean(value).replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+}
+
+/**
+ * An Atom category's term and label: `feed` escapes `&` and its writer `"`, and nothing can get
+ * `<` past both escaped, so the rare `<` left in a plain-text category is written as `＜`.
+ */
+function categoryAttribute(name: string): string {
+  return clean(name).replaceAll('<', '＜');
 }

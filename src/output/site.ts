@@ -1,7 +1,7 @@
 import type { Article } from '../model.js';
 import { escapeHtml } from '../util/text.js';
 import { formatInZone } from '../util/time.js';
-import { joinUrl } from '../util/url.js';
+import { isHttpUrl, joinUrl } from '../util/url.js';
 import { pageUrl } from './feeds.js';
 import { joinFacts, renderPage, siteFeeds, STYLESHEET_FILE, type PageSite } from './page-layout.js';
 import { zh } from './zh.js';
@@ -34,9 +34,10 @@ export function renderArticlePage(article: Article, site: PageSite): string {
           article.leadImage.alt,
         )}" referrerpolicy="no-referrer" loading="lazy"></figure>`
       : '';
-  const original = article.link
-    ? `<p class="original"><a href="${escapeHtml(article.link)}" rel="noopener noreferrer">${zh.readOriginal} →</a></p>`
-    : '';
+  const original =
+    article.link && isHttpUrl(article.link)
+      ? `<p class="original"><a href="${escapeHtml(article.link)}" rel="noopener noreferrer">${zh.readOriginal} →</a></p>`
+      : '';
   const image = article.leadImage ? `\n<meta property="og:image" content="${escapeHtml(article.leadImage.src)}">` : '';
 
   return renderPage(site, {

@@ -5,7 +5,7 @@ import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
 import { offsetMinutesInZone } from '../util/time.js';
 import { listDigestWebCopies, renderDigestArchivePage } from './digest-archive.js';
 import { renderFeedXsl } from './feed-xsl.js';
-import { FEED_FILES, FEED_STYLESHEETS, renderFeeds, renderThemeFeeds, type FeedSite } from './feeds.js';
+import { FEED_FILES, FEED_STYLESHEETS, renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds.js';
 import { renderIndexPage } from './index-page.js';
 import { DIGEST_ARCHIVE_FILE, ICON_FILE, STYLESHEET_FILE, type PageSite } from './page-layout.js';
 import { SITE_CSS, SITE_ICON } from './site-css.js';
@@ -29,15 +29,20 @@ type FileToWrite = [path: string, render: () => string];
 
 /**
  * Writes one page per article; files whose content is unchanged are left alone. The pages are
- * durable once `batch` is flushed.
+ * durable once `batch` is flushed. An article whose page cannot be rendered is passed to `skip`.
  */
-export async function writeArticlePages(articles: Article[], options: OutputOptions, batch: SyncBatch): Promise<WriteCount> {
+export async function writeArticlePages(articles: Article[], options: OutputOptions, batch: SyncBatch, skip: SkipArticle): Promise<WriteCount> {
   const site = pageSite(options);
-  return writeAll(
-    options.dir,
-    articles.map((article) => [`articles/${article.slug}.html`, () => renderArticlePage(article, site)]),
-    batch,
-  );
+  const pages: FileToWrite[] = [];
+  for (const article of articles) {
+    try {
+      const page = renderArticlePage(article, site);
+      pages.push([`articles/${article.slug}.html`, () => page]);
+    } catch (error) {
+      skip(article, error);
+    }
+  }
+  return writeAll(options.dir, pages, batch);
 }
 
 /**
@@ -46,9 +51,9 @@ export async function writeArticlePages(articles: Article[], options: OutputOpti
  * file not yet written (call it after the article pages). A theme that is no longer among the
  * newest keeps its files as they were: its subscribers' feed stops getting items, it does not go.
  */
-export async function writeEntryPoints(latest: Article[], themes: readonly SiteTheme[], options: OutputOptions): Promise<WriteCount> {
+export async function writeEntryPoints(latest: Article[], themes: readonly SiteTheme[], options: OutputOptions, skip: SkipArticle): Promise<WriteCount> {
   const site = pageSite(options);
-  const feeds = renderFeeds(latest, options.site);
+  const feeds = renderFeeds(latest, options.site, skip);
   // The feed stylesheets show dates in the zone's offset at the newest article (see feed-xsl.ts).
   const offsetMinutes = offsetMinutesInZone(latest[0]?.published ?? new Date(0), options.timeZone);
   const xsl = (root: string) => () => renderFeedXsl({ root, siteTitle: options.site.title, offsetMinutes });
@@ -62,7 +67,7 @@ export async function writeEntryPoints(latest: Article[], themes: readonly SiteT
     [FEED_FILES.atom, () => feeds.atom],
     [FEED_FILES.json, () => feeds.json],
     [DIGEST_ARCHIVE_FILE, () => renderDigestArchivePage(digests, site)],
-    ...themes.flatMap((theme) => themeFiles(theme, options)),
+    ...themes.flatMap((theme) => themeFiles(theme, options, skip)),
   ]);
   const index = await writeAll(options.dir, [['index.html', () => renderIndexPage(themes, site)]]);
   return { written: first.written + index.written, unchanged: first.unchanged + index.unchanged };
@@ -74,9 +79,9 @@ export async function writeDigestArchive(options: { dir: string; site: Pick<Page
   return writeFileIfChanged(join(options.dir, DIGEST_ARCHIVE_FILE), renderDigestArchivePage(digests, options.site));
 }
 
-function themeFiles(theme: SiteTheme, options: OutputOptions): FileToWrite[] {
+function themeFiles(theme: SiteTheme, options: OutputOptions, skip: SkipArticle): FileToWrite[] {
   const paths = themeFeedPaths(theme);
-  const feeds = renderThemeFeeds(theme, options.site);
+  const feeds = renderThemeFeeds(theme, options.site, skip);
   return [
     [themePagePath(theme), () => renderThemePage(theme, pageSite(options))],
     [paths.rss, () => feeds.rss],

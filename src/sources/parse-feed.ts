@@ -359,11 +359,16 @@ function personName(person: { name?: string; email?: string } | undefined): stri
 function mediaImages(media: MediaNs.ItemOrFeed | undefined): (string | undefined)[] {
   if (!media) return [];
   const contents = [...(media.contents ?? []), ...(media.groups ?? []).flatMap((group) => group.contents ?? [])];
+  const thumbnails = [...(media.thumbnails ?? []), ...(media.groups ?? []).flatMap((group) => group.thumbnails ?? [])];
   return [
-    ...(media.thumbnails ?? []).map((thumbnail) => thumbnail.url),
-    ...(media.groups ?? []).flatMap((group) => (group.thumbnails ?? []).map((thumbnail) => thumbnail.url)),
-    ...contents.filter((content) => content.medium === 'image' || isImageType(content.type)).map((content) => content.url),
+    ...thumbnails.filter(isVisible).map((thumbnail) => thumbnail.url),
+    ...contents.filter((content) => isVisible(content) && (content.medium === 'image' || isImageType(content.type))).map((content) => content.url),
   ];
+}
+
+/** A picture said to be a pixel or less wide or high is a tracking pixel, nobody's lead image. */
+function isVisible(picture: { width?: number; height?: number }): boolean {
+  return !(picture.width !== undefined && picture.width <= 1) && !(picture.height !== undefined && picture.height <= 1);
 }
 
 function enclosureImages(enclosures: RssFeed.Enclosure[] | undefined): (string | undefined)[] {

@@ -10,9 +10,9 @@ vi.mock('../../src/clean/article.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/clean/article.js')>();
   return {
     ...original,
-    cleanArticle: (raw: RawArticle) => {
+    cleanArticle: (raw: RawArticle, idAuthority: string) => {
       if (raw.path === 'broken.txt') throw new TypeError("Cannot read properties of undefined (reading 'children')");
-      return original.cleanArticle(raw);
+      return original.cleanArticle(raw, idAuthority);
     },
   };
 });
