@@ -159,11 +159,17 @@ function baseItem(article: Article, site: FeedSite): Item {
     title: escapeHtml(clean(article.title)),
     id: xmlText(itemId(article, site)),
     link: articleUrl(article, site),
-    date: article.updated ?? article.published,
-    published: article.published,
+    date: validDate(article.updated ?? article.published),
+    published: validDate(article.published),
     description: escapeHtml(clean(article.summary)),
     content: cdataHtml(article.html),
   };
+}
+
+/** RSS would write an invalid date as "Invalid Date": it fails the item instead, as in Atom and JSON. */
+function validDate(date: Date): Date {
+  if (Number.isNaN(date.getTime())) throw new RangeError('Invalid time value');
+  return date;
 }
 
 /** The article's id as an absolute URI: ids archived before every id was one are made so here. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { repairTitle } from '../../src/clean/index.js';
+import { plainText } from '../../src/clean/title.js';
 import { readCorpusPost } from './posts.js';
 
 describe('repairTitle', () => {
@@ -56,5 +57,22 @@ describe('repairTitle', () => {
     for (const raw of ['工信部：将做好_1+4+1_帮扶', '"券茅"业绩', `"""'LPR 不变'"""`]) {
       expect(repairTitle(repairTitle(raw))).toBe(repairTitle(raw));
     }
+  });
+});
+
+describe('plainText', () => {
+  it.each([
+    ['<script>alert(1)</script>标题里的脚本', '标题里的脚本'],
+    ['<b>加粗</b>与<i>斜体</i>', '加粗与斜体'],
+    ['第一行<br>第二行', '第一行 第二行'],
+    ['AT&amp;T &lt;b&gt;', 'AT&T <b>'],
+    ['<img src=x onerror=alert(1)>', ''],
+    ['<!-- 注释 -->正文', '正文'],
+  ])('removes markup and decodes entities: %s', (raw, text) => {
+    expect(plainText(raw)).toBe(text);
+  });
+
+  it.each([['a < b > c'], ['1<2 且 3>2'], ['C<T'], ['<3 爱心']])('leaves text that only looks like markup: %s', (raw) => {
+    expect(plainText(raw)).toBe(raw);
   });
 });

@@ -89,6 +89,25 @@ describe('renderFeeds', () => {
     expect(parsed.items[0]?.url).toBe('http://127.0.0.1:8080/articles/seeds-a.html');
   });
 
+  it('leaves out an article that cannot be rendered, tells of it, and writes the others', () => {
+    const broken = article({ id: 'tag:127.0.0.1,2026-11-21:seeds/broken', slug: 'broken', published: new Date(Number.NaN) });
+    const skipped: string[] = [];
+    const feeds = renderFeeds([awkward[0] as Article, broken, awkward[2] as Article], site, (left) => skipped.push(left.id));
+    expect(new Set(skipped)).toEqual(new Set([broken.id]));
+    for (const text of Object.values(feeds)) {
+      expect(text).toContain(awkward[2]?.id);
+      expect(text).not.toContain(broken.id);
+    }
+    // Without someone to tell, the failure is the caller's.
+    expect(() => renderFeeds([broken], site)).toThrow(RangeError);
+  });
+
+  it('escapes `&` in text as written, so entity-like text survives', () => {
+    const { rss } = renderFeeds([article({ title: 'AT&amp;T 与 &lt;', categories: ['R&D'] })], site);
+    expect(rss).toContain('<title>AT&amp;amp;T 与 &amp;lt;</title>');
+    expect(rss).toContain('<category>R&amp;D</category>');
+  });
+
   it('is deterministic: the feed date comes from the articles, not the clock', () => {
     const first = renderFeeds(awkward, site);
     const second = renderFeeds(awkward, site);
