@@ -1,6 +1,7 @@
 import type { Article, RawArticle } from '../model.js';
 import { normalizeSpace, splitSentences, stripInvalidXmlChars, truncateText } from '../util/text.js';
 import { cleanBody } from './clean.js';
+import { repairMojibake } from './mojibake.js';
 import { plainText, repairTitle } from './title.js';
 import { validateArticle } from './valid-article.js';
 
@@ -19,7 +20,7 @@ export type CleanedArticle =
 export function cleanArticle(raw: RawArticle, idAuthority: string): CleanedArticle {
   const repairedTitle = repairTitle(raw.title);
   const { warnings, ...body } = cleanBody({
-    html: raw.html,
+    html: repairMojibake(raw.html),
     title: repairedTitle,
     imageHint: raw.image,
     baseUrl: raw.baseUrl ?? raw.link,
@@ -65,5 +66,5 @@ function countInvalidXmlChars(raw: RawArticle): number {
 
 /** An author's description may carry markup; the summary is plain text. */
 function descriptionText(html: string): string {
-  return normalizeSpace(stripInvalidXmlChars(html.replace(/<[^>]*>/g, ' ')));
+  return normalizeSpace(stripInvalidXmlChars(repairMojibake(html).replace(/<[^>]*>/g, ' ')));
 }

@@ -1,6 +1,7 @@
 // Repairs titles the crawler damaged: quotes turned into underscores, wrapping quote runs, entities.
 // Titles, like categories and author names, are plain text: markup a feed put in them is removed.
 import { normalizeSpace, stripInvalidXmlChars } from '../util/text.js';
+import { repairMojibake } from './mojibake.js';
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ',
@@ -38,12 +39,13 @@ const HIDDEN_ELEMENT = /<(script|style|noscript|template|iframe|object|textarea|
 const TAG = /<\/?[a-z][a-z0-9:-]*(?:[\s/][^<>]*)?>|<!--[\s\S]*?-->/giu;
 
 /**
- * A line of plain text from what a source calls a title, category or name: markup removed (tags,
- * and the content of scripts and styles), entities decoded, invalid XML characters stripped,
- * whitespace collapsed. Text without markup comes out as written.
+ * A line of plain text from what a source calls a title, category or name: double-encoded UTF-8
+ * repaired, markup removed (tags, and the content of scripts and styles), entities decoded,
+ * invalid XML characters stripped, whitespace collapsed. Text without markup comes out as written.
  */
 export function plainText(raw: string): string {
-  const withoutMarkup = raw.includes('<') ? raw.replace(HIDDEN_ELEMENT, ' ').replace(TAG, (tag) => (BLOCK_TAG.test(tag) ? ' ' : '')) : raw;
+  const repaired = repairMojibake(raw);
+  const withoutMarkup = repaired.includes('<') ? repaired.replace(HIDDEN_ELEMENT, ' ').replace(TAG, (tag) => (BLOCK_TAG.test(tag) ? ' ' : '')) : repaired;
   return normalizeSpace(stripInvalidXmlChars(decodeEntities(withoutMarkup)));
 }
 

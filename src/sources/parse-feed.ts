@@ -4,6 +4,7 @@ import {
   type AtomFeed,
   DetectError,
   type JsonFeed,
+  ParseError,
   type MediaNs,
   type RdfFeed,
   type RssFeed,
@@ -55,7 +56,7 @@ export function parseFeed(text: string, context: FeedContext): ParsedFeed {
   const parsed = /^[{[]/.test(document)
     ? readJson(document, context.url)
     : readXml(document, context.url, lineCount(leading), warnings);
-  const shape = toShape(parsed);
+  const shape = parsed ? toShape(parsed) : { head: {}, entries: [] };
   const articles = dedupeById(collectArticles(shape, context, warnings), context.url, warnings);
   return { ...(shape.head.title && { title: normalizeSpace(shape.head.title) }), articles, warnings };
 }
@@ -79,11 +80,11 @@ function readJson(document: string, url: string): AnyFeed {
 }
 
 /**
- * Parses XML leniently. A document the strict checker rejects but the lenient parser reads is
- * kept with a warning naming the first error; one the lenient parser rejects is cut after its
+ * Parses XML leniently; undefined for a well-formed feed that holds nothing. A document the strict
+ * checker rejects but the lenient parser reads is kept with a warning naming the first error; one the lenient parser rejects is cut after its
  * last complete item that still parses (a truncated or half-broken feed keeps its first items).
  */
-function readXml(document: string, url: string, lineOffset: number, warnings: string[]): AnyFeed {
+function readXml(document: string, url: string, lineOffset: number, warnings: string[]): AnyFeed | undefined {
   const root = rootElementName(document);
   if (root?.toLowerCase() === 'html') throw notAFeed(url, htmlPageDescription(document));
 
@@ -99,6 +100,8 @@ function readXml(document: string, url: string, lineOffset: number, warnings: st
     if (cause instanceof DetectError) {
       throw notAFeed(url, root ? `an XML document with root element <${root}>` : 'no XML document', cause);
     }
+    // A well-formed feed with nothing in it (a new blog, a channel without items) is no failure.
+    if (cause instanceof ParseError && !problem) return undefined;
     const recovered = parseLongestItemPrefix(document);
     if (recovered && itemCount(recovered) > 0) return report(recovered, ' before the break; the rest is lost');
     const where = problem ? ` at ${problem}` : `: ${(cause as Error).message}`;
@@ -577,9 +580,10 @@ const NAMED_ENTITIES: Record<string, string> = {
   times: '×',
 };
 
-/** Tags dropped and the common entities decoded: enough for a title, not a renderer. */
+/** Scripts and styles dropped whole, other tags dropped and the common entities decoded: enough for a title, not a renderer. */
 function htmlToText(html: string): string {
   return html
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
     // Block tags end a run of words; inline tags must not split 中文 with a space.
     .replace(/<\/?(?:br|p|div|li|h[1-6]|tr|td|blockquote)\b[^>]*>/gi, ' ')
     .replace(/<[^>]*>/g, '')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { repairTitle } from '../../src/clean/index.js';
+import { repairMojibake } from '../../src/clean/mojibake.js';
 import { plainText } from '../../src/clean/title.js';
 import { readCorpusPost } from './posts.js';
 
@@ -74,5 +75,21 @@ describe('plainText', () => {
 
   it.each([['a < b > c'], ['1<2 且 3>2'], ['C<T'], ['<3 爱心']])('leaves text that only looks like markup: %s', (raw) => {
     expect(plainText(raw)).toBe(raw);
+  });
+});
+
+describe('repairMojibake', () => {
+  it.each([
+    ['â€¦', '…'],
+    ['\u00e2\u0080\u00a6', '…'],
+    ['ä¸­æ–‡æ–°é—»', '中文新闻'],
+    ['don\u0092t', 'don’t'],
+    ['Â£5', '£5'],
+  ])('puts back UTF-8 read as Windows-1252 or Latin-1, and C1 stand-ins: %s', (damaged, text) => {
+    expect(repairMojibake(damaged)).toBe(text);
+  });
+
+  it.each([['São Paulo'], ['naïve café'], ['NÃO'], ['à€'], ['中文 plain']])('leaves text that only looks damaged: %s', (text) => {
+    expect(repairMojibake(text)).toBe(text);
   });
 });

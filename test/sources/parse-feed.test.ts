@@ -412,6 +412,15 @@ describe('parseFeed: mapping', () => {
     expect(second?.link).toBeUndefined();
   });
 
+  it('drops a script in an html title whole, not only its tags', () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:x</id>
+      <title type="html">safe&lt;script&gt;location.href='http://example.com/';&lt;/script&gt; description</title>
+      <summary type="html">摘要&lt;script&gt;alert(1)&lt;/script&gt;正文</summary><content type="html">&lt;p&gt;这是比摘要长得多的正文，它才是文章的主体，摘要只是它的一小部分而已。&lt;/p&gt;</content></entry></feed>`;
+    const [article] = parseFeed(atom, context).articles;
+    expect(article?.title).toBe('safe description');
+    expect(article?.description).toBe('摘要 正文');
+  });
+
   it('maps JSON Feed 1.1 and 1.0', () => {
     const v11 = JSON.stringify({
       version: 'https://jsonfeed.org/version/1.1',
@@ -510,6 +519,16 @@ describe('parseFeed: broken and foreign documents', () => {
 
     const page = await parseError(() => parseFeed('<!DOCTYPE html>\n<html><head><title>首页 - 新闻网</title></head><body></body></html>', context));
     expect(page).toMatchObject({ code: 'SOURCE_NOT_FEED', message: `${context.url}: not a feed: got an HTML page ("首页 - 新闻网")` });
+  });
+
+  it('reads a well-formed feed with nothing in it as no items, not as a failure', () => {
+    for (const empty of [
+      '<feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+      '<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>',
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/"></rdf:RDF>',
+    ]) {
+      expect(parseFeed(empty, context), empty).toEqual({ articles: [], warnings: [] });
+    }
   });
 
   it('says SOURCE_PARSE for malformed JSON', async () => {
