@@ -1,8 +1,9 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import compression from 'compression';
+import Negotiator from 'negotiator';
 import serveStatic from 'serve-static';
 import { AppError, describeError } from './errors.js';
 import { FEED_FILES } from './output/feeds.js';
@@ -54,17 +55,18 @@ const HTML_SECURITY: Headers = {
   'Referrer-Policy': 'no-referrer',
 };
 
-const RSS: Headers = { 'Content-Type': 'application/rss+xml; charset=utf-8', 'Cache-Control': REVALIDATE };
-const ATOM: Headers = { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': REVALIDATE };
+// Feeds vary by Accept: a browser gets the feed's page at the feed's own URL (see feedPageFor).
+const RSS: Headers = { 'Content-Type': 'application/rss+xml; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
+const ATOM: Headers = { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
+const JSON_FEED: Headers = { 'Content-Type': 'application/feed+json; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
 
 const HEADERS_BY_EXTENSION: Readonly<Record<string, Headers>> = {
   '.rss': RSS,
   '.atom': ATOM,
   '.xml': { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': REVALIDATE },
   // Every JSON file under output/ is a JSON Feed.
-  '.json': { 'Content-Type': 'application/feed+json; charset=utf-8', 'Cache-Control': REVALIDATE },
+  '.json': JSON_FEED,
   '.html': { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': REVALIDATE, ...HTML_SECURITY },
-  '.xsl': { 'Content-Type': 'application/xslt+xml; charset=utf-8', 'Cache-Control': REVALIDATE },
   '.txt': { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': REVALIDATE },
   '.css': { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': ONE_HOUR },
 };
@@ -73,27 +75,46 @@ const HEADERS_BY_EXTENSION: Readonly<Record<string, Headers>> = {
 const ASSET: Headers = { 'Cache-Control': ONE_HOUR };
 
 /**
- * Browsers show application/rss+xml and application/atom+xml as plain text, and apply a feed's XSL
- * stylesheet only to generic XML: a browser (its request accepts text/html) gets the feed as that.
- */
-const FEED_FOR_BROWSERS: Headers = { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
-
-/**
  * Headers for a file, by its path relative to the root ('/' separators). `.xml` needs the name:
  * `atom.xml`, `*.atom.xml` → Atom; `rss.xml`, `*.rss.xml` and any `.xml` under `themes/` → RSS;
- * other `.xml` → application/xml. Then by extension; see HEADERS_BY_EXTENSION. Feeds go to
- * browsers as application/xml (see FEED_FOR_BROWSERS), given the request's Accept header.
+ * other `.xml` → application/xml. Then by extension; see HEADERS_BY_EXTENSION.
  */
-export function headersForFile(relativePath: string, accept = ''): Headers {
+export function headersForFile(relativePath: string): Headers {
   const path = relativePath.toLowerCase();
   const name = posix.basename(path);
-  const isAtom = name === FEED_FILES.atom || name.endsWith('.atom.xml');
-  const isRss = name === FEED_FILES.rss || name.endsWith('.rss.xml') || (path.startsWith('themes/') && name.endsWith('.xml'));
-  if (isAtom || isRss) {
-    if (/\btext\/html\b/i.test(accept)) return FEED_FOR_BROWSERS;
-    return { ...(isAtom ? ATOM : RSS), Vary: 'Accept' };
-  }
+  if (name === FEED_FILES.atom || name.endsWith('.atom.xml')) return ATOM;
+  if (name === FEED_FILES.rss || name.endsWith('.rss.xml') || (path.startsWith('themes/') && name.endsWith('.xml'))) return RSS;
   return HEADERS_BY_EXTENSION[posix.extname(name)] ?? ASSET;
+}
+
+/**
+ * The path of the page to send instead of a feed: browsers show a feed as raw text (and are
+ * dropping the XSLT that used to dress it), so a request that prefers HTML to the feed's own type
+ * gets the feed's page (feed-page.ts), when there is one. Feed readers, which ask for the feed's
+ * type, for XML or for anything, get the feed.
+ */
+async function feedPageFor(root: string, pathname: string, req: IncomingMessage): Promise<string | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined; // refusePath answers it
+  }
+  const feedType = headersForFile(decoded.slice(1))['Content-Type']?.split(';')[0];
+  if (!feedType || !FEED_TYPES.has(feedType)) return undefined;
+  // Readers that ask for generic XML or JSON count as asking for the feed.
+  const feedTypes = [feedType, ...(feedType === 'application/feed+json' ? ['application/json'] : ['application/xml', 'text/xml'])];
+  if (new Negotiator(req).mediaType([...feedTypes, 'text/html']) !== 'text/html') return undefined;
+  return (await isFile(join(root, `${decoded}.html`))) ? `${pathname}.html` : undefined;
+}
+
+const FEED_TYPES: ReadonlySet<string> = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json']);
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -167,7 +188,7 @@ function createRequestListener(root: string, routes: Readonly<Record<string, Rou
     cacheControl: false, // ours, from headersForFile
     setHeaders: (res: ServerResponse, path) => {
       const file = relative(root, path).split(sep).join('/');
-      for (const [name, value] of Object.entries(headersForFile(file, res.req.headers.accept))) {
+      for (const [name, value] of Object.entries(headersForFile(file))) {
         res.setHeader(name, value);
       }
     },
@@ -193,8 +214,15 @@ function createRequestListener(root: string, routes: Readonly<Record<string, Rou
       res.setHeader('Allow', 'GET, HEAD');
       return sendStatus(res, 405);
     }
-    const refusal = await refusePath(root, pathname);
+    const feedPage = await feedPageFor(root, pathname, req);
+    const path = feedPage ?? pathname;
+    const refusal = await refusePath(root, path);
     if (refusal !== undefined) return sendStatus(res, refusal);
+    if (feedPage) {
+      // serve-static reads the path from req.url; the answer still depends on Accept.
+      req.url = feedPage + url.slice(pathname.length);
+      res.setHeader('Vary', 'Accept');
+    }
 
     compress(req, res, () =>
       serveFile(req, res, (error) => {

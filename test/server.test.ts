@@ -87,7 +87,7 @@ describe('content types and caching', () => {
     ['/feed.json', 'application/feed+json; charset=utf-8', 'no-cache'],
     ['/index.html', 'text/html; charset=utf-8', 'no-cache'],
     ['/articles/a.html', 'text/html; charset=utf-8', 'no-cache'],
-    ['/feed.xsl', 'application/xslt+xml; charset=utf-8', 'no-cache'],
+    ['/rss.xml.html', 'text/html; charset=utf-8', 'no-cache'],
     ['/robots.txt', 'text/plain; charset=utf-8', 'no-cache'],
     ['/assets/site.css', 'text/css; charset=utf-8', 'public, max-age=3600'],
     ['/assets/logo.svg', 'image/svg+xml', 'public, max-age=3600'],
@@ -113,17 +113,30 @@ describe('content types and caching', () => {
     expect(typeOf('assets/photo.jpg')).toBeUndefined();
   });
 
-  it('serves feeds to browsers as application/xml, so they apply the XSL stylesheet, and says it varies', async () => {
+  it("serves a browser the feed's page at the feed's URL, a feed reader the feed, and says it varies", async () => {
     const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-    for (const path of ['/rss.xml', '/atom.xml', '/themes/keji.xml']) {
+    for (const path of ['/rss.xml', '/atom.xml', '/feed.json', '/themes/keji.xml']) {
+      const generic = path.endsWith('.json') ? 'application/json' : 'application/xml';
+      const readerAccepts = ['application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1', '*/*', '', `${generic}, text/html;q=0.5`];
       const browser = await send(server.url, path, { headers: { Accept: browserAccept } });
-      expect(browser.headers['content-type'], path).toBe('application/xml; charset=utf-8');
+      expect(browser.status, path).toBe(200);
+      expect(browser.headers['content-type'], path).toBe('text/html; charset=utf-8');
+      expect(browser.headers['content-security-policy'], path).toMatch(/default-src 'none'/);
       expect(browser.headers.vary, path).toMatch(/\bAccept\b/);
-      const reader = await send(server.url, path, { headers: { Accept: 'application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1' } });
-      expect(reader.headers['content-type'], path).toMatch(/^application\/(rss|atom)\+xml; charset=utf-8$/);
-      expect(reader.headers.vary, path).toMatch(/\bAccept\b/);
-      expect(browser.body.equals(reader.body)).toBe(true);
+      expect(browser.body.equals(await readFile(join(root, `${path}.html`))), path).toBe(true);
+      for (const accept of readerAccepts) {
+        const reader = await send(server.url, path, { headers: accept ? { Accept: accept } : {} });
+        expect(reader.headers['content-type'], `${path} for "${accept}"`).toMatch(/^application\/(rss\+xml|atom\+xml|feed\+json); charset=utf-8$/);
+        expect(reader.headers.vary, path).toMatch(/\bAccept\b/);
+        expect(reader.body.equals(await readFile(join(root, path))), path).toBe(true);
+      }
     }
+  });
+
+  it('serves a browser the feed itself when the feed has no page', async () => {
+    const reply = await send(server.url, '/latest.xml', { headers: { Accept: 'text/html,*/*;q=0.8' } });
+    expect(reply.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(reply.body.equals(await readFile(join(root, 'rss.xml')))).toBe(true);
   });
 
   it('serves index.html for / with the security headers of a page', async () => {

@@ -32,12 +32,6 @@ export interface FeedSite {
 
 export const FEED_FILES = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
 
-/**
- * The XSL stylesheets that make a readable page of a feed in a browser (feed readers ignore them),
- * one per folder depth, as the page's links are relative: see feed-xsl.ts.
- */
-export const FEED_STYLESHEETS = { root: 'assets/feed.xsl', themes: 'assets/theme-feed.xsl' } as const;
-
 const MEDIA_NS = 'http://search.yahoo.com/mrss/';
 
 /** The URL readers should open for an article: its original when known (and http), else its page here. */
@@ -58,8 +52,6 @@ interface Channel {
   home: string;
   /** Absolute URLs of the feed in each format it is written in. */
   self: { rss: string; atom?: string; json: string };
-  /** The XSL stylesheet, relative to the feed. */
-  stylesheet: string;
 }
 
 /** Told of an article left out of an output because rendering it failed; the rest is written. */
@@ -81,7 +73,6 @@ export function renderFeeds(articles: Article[], site: FeedSite, skip: SkipArtic
     description: site.description,
     home: site.url,
     self: { rss: joinUrl(site.url, FEED_FILES.rss), atom: joinUrl(site.url, FEED_FILES.atom), json: joinUrl(site.url, FEED_FILES.json) },
-    stylesheet: FEED_STYLESHEETS.root,
   };
   return {
     rss: renderEach(articles, (some) => renderRss(some, channel, site), skip),
@@ -99,8 +90,6 @@ export function renderThemeFeeds(theme: SiteTheme, site: FeedSite, skip: SkipArt
     description: zhSite.themeFeedDescription(site.title, theme.name),
     home: joinUrl(site.url, themePagePath(theme)),
     self: { rss: joinUrl(site.url, paths.rss), json: joinUrl(site.url, paths.json) },
-    // The feed is one folder down: its stylesheet's links lead back up.
-    stylesheet: `../${FEED_STYLESHEETS.themes}`,
   };
   const articles = themeArticles(theme);
   return {
@@ -149,7 +138,6 @@ function feedOptions(articles: Article[], channel: Channel, site: FeedSite) {
     generator: 'zhoukan',
     author: { name: xmlText(site.title) },
     feedLinks: channel.self,
-    stylesheet: channel.stylesheet,
   };
 }
 

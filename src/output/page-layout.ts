@@ -49,6 +49,14 @@ export interface Page {
   footerNote?: string;
 }
 
+/**
+ * The page that shows a feed to a person (feed-page.ts): the feed's path with `.html` added. Links
+ * for people lead there; `<link rel="alternate">` and readers use the feed itself.
+ */
+export function feedPagePath(feedPath: string): string {
+  return `${feedPath}.html`;
+}
+
 /** The site's three feeds of all articles. */
 export function siteFeeds(site: Pick<PageSite, 'title'>): FeedLink[] {
   return (Object.keys(FEED_FILES) as FeedLink['format'][]).map((format) => ({
@@ -101,7 +109,7 @@ export function renderSiteHeader(title: string, root: string): string {
 
 function subscribeLinks(root: string): string {
   const feeds = (Object.keys(FEED_FILES) as FeedLink['format'][])
-    .map((format) => `<a href="${root}${FEED_FILES[format]}">${zh.feeds[format]}</a>`)
+    .map((format) => `<a href="${root}${feedPagePath(FEED_FILES[format])}">${zh.feeds[format]}</a>`)
     .join(' · ');
   return `${zh.subscribe}：${feeds} · <a href="${root}${DIGEST_ARCHIVE_FILE}">${zhSite.nav.digests}</a>`;
 }

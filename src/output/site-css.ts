@@ -1,5 +1,5 @@
 // The site's one stylesheet (assets/site.css): article pages, the index, theme pages, the digest
-// archive and web copies, and the page the feed stylesheet makes of rss.xml and atom.xml.
+// archive and web copies, and the pages that show each feed to a person.
 // Made for Chinese text: a CJK font stack, generous line height, strict line breaking; one column
 // from 320 px up, light and dark schemes from the reader's setting.
 
@@ -143,6 +143,7 @@ main.digest { padding-bottom: 1rem; }
 /* The page a browser shows for a feed (assets/feed.xsl) */
 .feed-notice { margin: 1.25rem 0; padding: 0.75rem 1rem; background: var(--quote); border-left: 3px solid var(--accent); font-size: 0.9375rem; }
 .feed-notice p { margin: 0; }
+.feed-notice .feed-how { margin-top: 0.5rem; }
 .feed-notice .feed-url { margin-top: 0.35rem; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.875rem; overflow-wrap: anywhere; user-select: all; }
 
 /* Short pages with a message, e.g. unsubscribing */

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../util/text.js';
 import { joinUrl } from '../util/url.js';
 import { renderArticleList } from './article-list.js';
-import { siteFeeds, renderPage, type FeedLink, type PageSite } from './page-layout.js';
+import { feedPagePath, siteFeeds, renderPage, type FeedLink, type PageSite } from './page-layout.js';
 import { themeFeedPaths, themePagePath, themeSize, type SiteTheme } from './site-themes.js';
 import { zh, zhSite } from './zh.js';
 
@@ -17,9 +17,9 @@ export function themeFeeds(theme: SiteTheme, site: Pick<PageSite, 'title'>): Fee
   ];
 }
 
-/** Links to some feeds, by format: RSS · JSON Feed. `root` leads back to output/. */
+/** Links to the pages of some feeds, by format: RSS · JSON Feed. `root` leads back to output/. */
 export function renderFeedLinks(feeds: readonly FeedLink[], root: string): string {
-  return `<span class="formats">${feeds.map((feed) => `<a href="${root}${feed.path}">${zh.feeds[feed.format]}</a>`).join('')}</span>`;
+  return `<span class="formats">${feeds.map((feed) => `<a href="${root}${feedPagePath(feed.path)}">${zh.feeds[feed.format]}</a>`).join('')}</span>`;
 }
 
 export function renderThemePage(theme: SiteTheme, site: PageSite): string {

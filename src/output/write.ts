@@ -2,16 +2,16 @@ import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
-import { offsetMinutesInZone } from '../util/time.js';
 import { listDigestWebCopies, renderDigestArchivePage } from './digest-archive.js';
-import { renderFeedXsl } from './feed-xsl.js';
-import { FEED_FILES, FEED_STYLESHEETS, renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds.js';
+import { renderFeedPage, type FeedPageInput } from './feed-page.js';
+import { FEED_FILES, renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds.js';
 import { renderIndexPage } from './index-page.js';
-import { DIGEST_ARCHIVE_FILE, ICON_FILE, STYLESHEET_FILE, type PageSite } from './page-layout.js';
+import { DIGEST_ARCHIVE_FILE, feedPagePath, ICON_FILE, siteFeeds, STYLESHEET_FILE, type PageSite } from './page-layout.js';
 import { SITE_CSS, SITE_ICON } from './site-css.js';
-import { themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
+import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
 import { renderArticlePage } from './site.js';
-import { renderThemePage } from './theme-page.js';
+import { renderThemePage, themeFeeds } from './theme-page.js';
+import { zhSite } from './zh.js';
 
 export interface OutputOptions {
   dir: string;
@@ -54,18 +54,14 @@ export async function writeArticlePages(articles: Article[], options: OutputOpti
 export async function writeEntryPoints(latest: Article[], themes: readonly SiteTheme[], options: OutputOptions, skip: SkipArticle): Promise<WriteCount> {
   const site = pageSite(options);
   const feeds = renderFeeds(latest, options.site, skip);
-  // The feed stylesheets show dates in the zone's offset at the newest article (see feed-xsl.ts).
-  const offsetMinutes = offsetMinutesInZone(latest[0]?.published ?? new Date(0), options.timeZone);
-  const xsl = (root: string) => () => renderFeedXsl({ root, siteTitle: options.site.title, offsetMinutes });
   const digests = await listDigestWebCopies(options.dir);
   const first = await writeAll(options.dir, [
     [STYLESHEET_FILE, () => SITE_CSS],
     [ICON_FILE, () => SITE_ICON],
-    [FEED_STYLESHEETS.root, xsl('')],
-    [FEED_STYLESHEETS.themes, xsl('../')],
     [FEED_FILES.rss, () => feeds.rss],
     [FEED_FILES.atom, () => feeds.atom],
     [FEED_FILES.json, () => feeds.json],
+    ...siteFeeds(site).map((feed) => feedPageFile({ feed, description: site.description, home: 'index.html', articles: latest }, site)),
     [DIGEST_ARCHIVE_FILE, () => renderDigestArchivePage(digests, site)],
     ...themes.flatMap((theme) => themeFiles(theme, options, skip)),
   ]);
@@ -80,13 +76,21 @@ export async function writeDigestArchive(options: { dir: string; site: Pick<Page
 }
 
 function themeFiles(theme: SiteTheme, options: OutputOptions, skip: SkipArticle): FileToWrite[] {
+  const site = pageSite(options);
   const paths = themeFeedPaths(theme);
   const feeds = renderThemeFeeds(theme, options.site, skip);
+  const articles = themeArticles(theme);
+  const description = zhSite.themeFeedDescription(site.title, theme.name);
   return [
-    [themePagePath(theme), () => renderThemePage(theme, pageSite(options))],
+    [themePagePath(theme), () => renderThemePage(theme, site)],
     [paths.rss, () => feeds.rss],
     [paths.json, () => feeds.json],
+    ...themeFeeds(theme, site).map((feed) => feedPageFile({ feed, description, home: themePagePath(theme), articles }, site)),
   ];
+}
+
+function feedPageFile(input: FeedPageInput, site: PageSite): FileToWrite {
+  return [feedPagePath(input.feed.path), () => renderFeedPage(input, site)];
 }
 
 /**

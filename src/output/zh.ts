@@ -43,12 +43,15 @@ export const zhSite = {
   digestArchiveNote: (site: string) => `「${site}」每周摘要邮件的网页版，新的在前。`,
 } as const;
 
-/** The page a browser shows for rss.xml and atom.xml (the XSL stylesheet). */
+/** The page that shows a feed to a person in a browser (feed-page.ts). */
 export const zhFeedPage = {
   kind: '订阅源',
   notice: '这是一个订阅源，供 RSS 阅读器使用。把下面的地址复制到阅读器里即可订阅：',
+  /** How to subscribe, for a feed of the given format. */
+  howTo: (format: string) =>
+    `在阅读器（如 Feedly、Inoreader、NetNewsWire、Thunderbird）里选“添加订阅”，粘贴上面的地址即可；有新文章时，阅读器会自动收到。这是 ${format} 格式的订阅源，多数阅读器都支持。`,
   webPage: '网页版',
-  /** Around the number of items, which the stylesheet counts: 最新50篇. */
+  /** Around the number of items: 最新50篇. */
   items: { before: '最新', after: '篇' },
 } as const;
 

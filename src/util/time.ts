@@ -137,11 +137,6 @@ function steadyOffset(ms: number, zone: string): number | undefined {
   return offset ?? undefined;
 }
 
-/** The zone's offset from UTC at an instant, in minutes (480 for Asia/Shanghai). */
-export function offsetMinutesInZone(date: Date, zone: string): number {
-  return DateTime.fromJSDate(date, { zone }).offset;
-}
-
 /** The calendar date (yyyy-MM-dd) of an instant in a zone. */
 export function dayInZone(date: Date, zone: string): string {
   return formatInZone(date, zone, 'yyyy-MM-dd');

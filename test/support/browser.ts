@@ -17,10 +17,11 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found (apt-get install chromium fonts-noto-cjk)`;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs` such as `--disable-features=XSLT`, which shows today what browsers will do without XSLT. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
 }
 
