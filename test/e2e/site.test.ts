@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createMemoryLog } from '../../src/util/log.js';
 import { formatInZone } from '../../src/util/time.js';
-import { chromiumMissing, findOverflow, launchBrowser, openPage, type OpenedPage, type OpenPageOptions } from '../support/browser.js';
+import { findOverflow, launchBrowser, openPage, type OpenedPage, type OpenPageOptions } from '../support/browser.js';
 import { PROJECT_ROOT, runCli, SHARED } from '../support/cli.js';
+
+import { lacks, needs } from '../support/requirements.js';
 import { validateFeeds } from '../support/validate-feeds.js';
 
 // The site as a reader meets it: real output built from seeds/ and the rsshub-page corpus by the
@@ -16,8 +18,7 @@ import { validateFeeds } from '../support/validate-feeds.js';
 // images), which get a local placeholder so pages load as they would and an aborted picture is
 // not mistaken for, or hidden among, console errors.
 
-const missing = chromiumMissing();
-if (missing) console.warn(`site e2e tests skipped: ${missing}`);
+const cannotRun = lacks(needs.chromium, 'the site in Chromium') || lacks(needs.shared, 'the site in Chromium (the rsshub-page corpus)');
 
 const SEEDS = join(PROJECT_ROOT, 'seeds');
 const RSSHUB = join(SHARED, 'corpus/rsshub-page');
@@ -32,7 +33,7 @@ interface JsonFeed {
   items: { title: string; url: string; date_published: string }[];
 }
 
-describe.skipIf(missing !== undefined)('the site in Chromium', () => {
+describe.skipIf(cannotRun)('the site in Chromium', () => {
   let dir: string;
   let output: string;
   let server: RunningServer;
@@ -232,7 +233,7 @@ describe.skipIf(missing !== undefined)('the site in Chromium', () => {
     }
   });
 
-  test('validate-feeds -r passes every feed, the theme feeds included', async () => {
+  test.skipIf(lacks(needs.feedCheckers, 'the site in Chromium: validate-feeds -r'))('validate-feeds -r passes every feed, the theme feeds included', async () => {
     const themes = (await readFile(join(output, 'index.html'), 'utf8')).match(/<section class="theme"/g)?.length ?? 0;
     const validation = await validateFeeds(output, ['-r']);
     expect(validation.summary, validation.output).toBe(`${3 + 2 * themes} passed, 0 failed`);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cleaningWorkers, runCollect } from '../../src/jobs/collect.js';
 import { runCli, SHARED } from '../support/cli.js';
 import { createTestContext } from '../support/context.js';
+import { lacks, needs } from '../support/requirements.js';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,7 @@ function archived(database: string): { articles: unknown[]; files: unknown[]; re
   }
 }
 
-describe('collecting a large change in worker threads', () => {
+describe.skipIf(lacks(needs.shared, 'collecting make-corpus posts in worker threads'))('collecting a large change in worker threads', () => {
   it('archives exactly what collecting in one thread archives, warnings included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zhoukan-workers-'));
     const posts = join(dir, 'posts');

@@ -5,18 +5,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderDigestEmail, renderDigestPage } from '../../src/output/digest.js';
 import { SITE_CSS } from '../../src/output/site-css.js';
-import { chromiumMissing, findOverflow, launchBrowser, openPage, type OpenPageOptions, type PageSource } from '../support/browser.js';
+import { findOverflow, launchBrowser, openPage, type OpenPageOptions, type PageSource } from '../support/browser.js';
 import { bigDigest, RENDER_OPTIONS, sampleDigest } from '../support/digest-sample.js';
+import { lacks, needs } from '../support/requirements.js';
 
 // The digest e-mail and its web copy laid out by a real browser: nothing may stick out past the
 // window's right edge at a desktop mail pane's width or at a phone's.
 
-const missing = chromiumMissing();
-if (missing) console.warn(`digest-browser tests skipped: ${missing}`);
 
 const BIG_PICTURE = { width: 1600, height: 1000 };
 
-describe.skipIf(missing !== undefined)('digest layout in Chromium', () => {
+describe.skipIf(lacks(needs.chromium, 'the digest layout in Chromium'))('digest layout in Chromium', () => {
   let browser: Browser;
   // The web copy links the site's stylesheet: it is read from a folder laid out as output/ is.
   let site: string;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFolder } from '../../src/sources/markdown.js';
 import { ID_AUTHORITY, SHARED, folder, readOptions } from './helpers.js';
+import { lacks, needs } from '../support/requirements.js';
 
 // The five seeds and the 13 rsshub-page posts: real crawler output, read where they lie.
 
@@ -39,7 +40,7 @@ async function bodyOf(path: string): Promise<string> {
   return text.slice(close + '\n---\n'.length).trim();
 }
 
-describe('readFolder on the seeds and the rsshub-page corpus', () => {
+describe.skipIf(lacks(needs.shared, 'readFolder on the shared seeds and rsshub-page corpus'))('readFolder on the seeds and the rsshub-page corpus', () => {
   it('reads every post with its title, exact date, categories and untouched HTML body', async () => {
     const options = readOptions();
     const seeds = await readFolder(folder(SEEDS, 'seeds'), options);

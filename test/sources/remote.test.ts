@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError, type FetchFeedOptions, fetchFeed, parseRetryAfter } from '../../src/sources/remote.js';
 import { type FeedServer, startFeedServer } from '../support/feed-server.js';
 
-const FEEDS = fileURLToPath(new URL('../../../shared/corpus/feeds/', import.meta.url));
-const FEED_PATH = '/rodel-reader-zh/Rss_meituan.xml';
+const FEEDS = fileURLToPath(new URL('../fixtures/wild/feeds/', import.meta.url));
+const FEED_PATH = '/wild-items.xml';
 const FEED_BYTES = readFileSync(`${FEEDS}${FEED_PATH}`);
 
 /** Small limits so every fault ends in well under a second. */

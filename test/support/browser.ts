@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +10,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 // placeholder of a chosen size.
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Why the browser tests cannot run here, or undefined when they can. */
-export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found (apt-get install chromium fonts-noto-cjk)`;
-}
 
 /** `extraArgs` such as `--disable-features=XSLT`, which shows today what browsers will do without XSLT. */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {

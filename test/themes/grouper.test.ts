@@ -3,6 +3,7 @@ import { groupByTheme } from '../../src/themes/group.js';
 import type { ThemeGrouper } from '../../src/themes/grouper.js';
 import { DEFAULT_TAXONOMY } from '../../src/themes/taxonomy.js';
 import { readRealArticles } from './fixtures.js';
+import { lacks, needs } from '../support/requirements.js';
 
 // The thread of its own exists only in the compiled program (its worker script is JavaScript),
 // which `npm test` builds first: the test drives dist/ against the sources' grouping.
@@ -10,7 +11,7 @@ const compiled = (await import(new URL('../../dist/themes/grouper.js', import.me
   startThemeThread(log: { warn(message: string): void }): ThemeGrouper;
 };
 
-describe('grouping on a thread of its own', () => {
+describe.skipIf(lacks(needs.shared, 'grouping the rsshub-page corpus on a thread of its own'))('grouping on a thread of its own', () => {
   it('groups exactly as in this thread, call after call and after standing down, and closes', async () => {
     const warnings: string[] = [];
     const grouper = compiled.startThemeThread({ warn: (message) => warnings.push(message) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findNearDuplicates } from '../../src/themes/similar.js';
 import { readRealArticles } from './fixtures.js';
+import { lacks, needs } from '../support/requirements.js';
 
 const REPORT =
   '国家统计局今天发布数据，1-5月份全国规模以上工业企业实现利润总额同比增长百分之一点零，' +
@@ -20,7 +21,7 @@ describe('findNearDuplicates', () => {
     expect(findNearDuplicates([{ id: 'a', text: '央行降准' }, { id: 'b', text: '央行降准' }])).toEqual([]);
   });
 
-  it('folds s009 and s010 (the Shanghai real-estate report from two outlets) and nothing else', () => {
+  it.skipIf(lacks(needs.shared, 'findNearDuplicates on the rsshub-page corpus'))('folds s009 and s010 (the Shanghai real-estate report from two outlets) and nothing else', () => {
     const articles = readRealArticles();
     const groups = findNearDuplicates(articles.map((article) => ({ id: article.id, text: `${article.title}\n${article.text}` })));
     expect(groups).toEqual([['s009', 's010']]);
