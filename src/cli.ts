@@ -10,7 +10,7 @@ import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
 import { SqliteStore } from './store/sqlite.js';
-import { createConsoleLog, type Log } from './util/log.js';
+import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { parseDate } from './util/time.js';
 
 // The command line: runs one job once, or the service. The only place that sets the exit status.
@@ -313,7 +313,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`zhoukan: unknown command "${name}"\n\n${MAIN_HELP}\n`);
+    process.stderr.write(`zhoukan: unknown command "${escapeControls(name)}"\n\n${MAIN_HELP}\n`);
     return 2;
   }
   const help = `${command.summary}\n\nUsage: ${command.usage}\n\n${SHARED_HELP}${command.extraHelp ?? ''}\n`;
@@ -321,7 +321,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: rest, options: SHARED_OPTIONS, allowPositionals: false, strict: true }));
   } catch (error) {
-    process.stderr.write(`zhoukan ${name}: ${describeError(error)}\n\n${help}`);
+    process.stderr.write(`zhoukan ${name}: ${escapeControls(describeError(error))}\n\n${help}`);
     return 2;
   }
   if (values.help) {
@@ -350,7 +350,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run({ values, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError) {
-      log.error(error.message);
+      log.error(error.headline, error.details);
       return 1;
     }
     throw error;
@@ -359,13 +359,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** A bug's message (escaped: it may quote outside text) and the stack frames that locate it. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return escapeControls(String(error));
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /u.test(line));
+  return [escapeControls(`${error.name}: ${error.message}`), ...frames].join('\n');
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     // exitCode, not exit(): let stdout and stderr drain first.
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`zhoukan: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`zhoukan: unexpected failure: ${describeFailure(error)}\n`);
     process.exitCode = 70;
   },
 );
