@@ -15,7 +15,32 @@ export function readConfigFile(file: string, problems: string[]): Record<string,
     problems.push(`${file}: must hold a JSON object`);
     return {};
   }
+  removeUnsafeKeys(parsed, file, '', problems);
   return parsed;
+}
+
+/** Keys that name an object's prototype machinery: merged or looked up, they change every object. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Removes `__proto__`, `constructor` and `prototype` keys at any depth of a parsed JSON file,
+ * recording each as a problem: no setting has such a name, and code that copies or looks up a
+ * setting by name must never meet one.
+ */
+export function removeUnsafeKeys(value: unknown, file: string, path: string, problems: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => removeUnsafeKeys(item, file, `${path}[${index}]`, problems));
+  } else if (isRecord(value)) {
+    for (const key of Object.keys(value)) {
+      const where = path ? `${path}.${key}` : key;
+      if (UNSAFE_KEYS.has(key)) {
+        problems.push(`${file}: "${where}": a key named ${key} is not allowed; remove it`);
+        delete value[key];
+      } else {
+        removeUnsafeKeys(value[key], file, where, problems);
+      }
+    }
+  }
 }
 
 export function checkUnknownKeys(
@@ -24,7 +49,7 @@ export function checkUnknownKeys(
   problems: string[],
 ): void {
   for (const [key, value] of Object.entries(fromFile)) {
-    if (!(key in known)) {
+    if (!Object.hasOwn(known, key)) {
       problems.push(`${key}: unknown setting`);
       continue;
     }
