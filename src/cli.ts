@@ -11,7 +11,7 @@ import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
 import { SqliteStore } from './store/sqlite.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
-import { parseDate } from './util/time.js';
+import { isoWeekRange, parseDate } from './util/time.js';
 
 // The command line: runs one job once, or the service. The only place that sets the exit status.
 
@@ -79,6 +79,8 @@ interface Command {
   summary: string;
   usage: string;
   extraHelp?: string;
+  /** Checks the options against the configuration before any work; throws a USAGE error. */
+  checkOptions?(values: ParsedOptions, config: Readonly<Config>): void;
   run(run: Run): Promise<number>;
 }
 
@@ -87,6 +89,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'the whole job: collect the sources, build feeds and pages, then send the weekly digest',
     usage: 'zhoukan digest [options]',
     extraHelp: DIGEST_HELP,
+    checkOptions: (values, config) => void digestOptions(values, config),
     run: digest,
   },
   update: {
@@ -136,7 +139,7 @@ function jobContext(run: Run): JobContext {
 // Each command loads only the modules it runs: start-up is part of every rerun's cost.
 
 async function digest(run: Run): Promise<number> {
-  const options = digestOptions(run);
+  const options = digestOptions(run.values, run.config);
   return withThemeThread(run, async (themes) => {
     const [status, { runDigest }] = await Promise.all([collectAndBuild(run, themes, { warnings: false }), import('./jobs/digest.js')]);
     if (status !== 0) return status;
@@ -176,8 +179,8 @@ async function collectAndBuild(run: Run, themes: ThemeGrouper, line: { warnings:
   return exitStatus(run, pipeline.collect);
 }
 
-function digestOptions(run: Run): DigestOptions {
-  const { values, config } = run;
+/** The digest's options, every one checked: a bad --week is reported before the collect, not after. */
+function digestOptions(values: ParsedOptions, config: Readonly<Config>): DigestOptions {
   const date = (flag: 'since' | 'until') => {
     const text = values[flag];
     if (text === undefined) return undefined;
@@ -187,6 +190,13 @@ function digestOptions(run: Run): DigestOptions {
   };
   const since = date('since');
   const until = date('until');
+  if (values.week !== undefined) {
+    if (!isoWeekRange(values.week, config.timeZone)) throw new AppError('USAGE', `--week: "${values.week}" is not an ISO week like 2022-W20`);
+    if (since || until) throw new AppError('USAGE', '--week and --since/--until cannot be used together');
+  }
+  if (since && until && since >= until) throw new AppError('USAGE', '--since must be before --until');
+  const address = values.to?.find((to) => !/^[^\s@<>]+@[^\s@<>]+$/u.test(to));
+  if (address !== undefined) throw new AppError('USAGE', `--to: "${address}" is not an e-mail address`);
   return {
     ...(values['dry-run'] ? { dryRun: true } : {}),
     ...(values.week ? { week: values.week } : {}),
@@ -307,9 +317,13 @@ function abortOnSignals(log: Log): AbortController {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(`zhoukan: no command given\n\n${MAIN_HELP}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${MAIN_HELP}\n`);
-    return name ? 0 : 2;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -321,7 +335,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: rest, options: SHARED_OPTIONS, allowPositionals: false, strict: true }));
   } catch (error) {
-    process.stderr.write(`zhoukan ${name}: ${escapeControls(describeError(error))}\n\n${help}`);
+    // node:util's messages run over lines of their own; each is escaped.
+    const message = describeError(error).split('\n').map(escapeControls).join('\n');
+    process.stderr.write(`zhoukan ${name}: ${message}\n\n${help}`);
     return 2;
   }
   if (values.help) {
@@ -332,6 +348,11 @@ async function main(argv: string[]): Promise<number> {
   const misplaced = Object.keys(values).filter((key) => SPECIFIC_OPTIONS.has(key as keyof typeof SHARED_OPTIONS) && !allowed.has(key as keyof typeof SHARED_OPTIONS));
   if (misplaced.length > 0) {
     process.stderr.write(`zhoukan ${name}: --${misplaced.join(', --')} is not an option of ${name}\n\n${help}`);
+    return 2;
+  }
+  const port = values.port;
+  if (port !== undefined && !(/^\d{1,5}$/u.test(port) && Number(port) <= 65_535)) {
+    process.stderr.write(`zhoukan ${name}: --port: "${escapeControls(port)}" is not a port number (0 to 65535)\n\n${help}`);
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
@@ -346,9 +367,14 @@ async function main(argv: string[]): Promise<number> {
       host: values.host,
       port: values.port,
     });
+    command.checkOptions?.(values, config);
     store = SqliteStore.open(join(config.data, ARCHIVE_FILE));
     return await command.run({ values, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
+    if (error instanceof AppError && error.code === 'USAGE') {
+      process.stderr.write(`zhoukan ${name}: ${escapeControls(error.message)} (see zhoukan ${name} --help)\n`);
+      return 2;
+    }
     if (error instanceof AppError) {
       log.error(error.headline, error.details);
       return 1;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +55,67 @@ describe('symbolic links in a source folder', () => {
     const feed = await readFile(join(output, 'feed.json'), 'utf8');
     expect(feed).toContain('正常的文章');
     expect(feed).not.toContain('不该发布的内部文件');
+  });
+});
+
+describe('usage errors', () => {
+  it('exit 2 with the reason, before any work: no archive, no output', async () => {
+    const cwd = await tempDir('usage');
+    const posts = join(cwd, 'posts');
+    await mkdir(posts);
+    await writeFile(join(posts, 'good.md'), POST('正常的文章'));
+    const common = ['--source', posts, '--output', join(cwd, 'out'), '--data', join(cwd, 'data')];
+    const cases: [string[], RegExp][] = [
+      [['digest', '--week', '2022-W99', ...common], /--week: "2022-W99" is not an ISO week like 2022-W20/],
+      [['digest', '--week', 'last', ...common], /--week: "last" is not an ISO week/],
+      [['digest', '--since', 'yesterday', ...common], /--since: cannot read "yesterday" as a date/],
+      [['digest', '--since', '2022-05-20', '--until', '2022-05-10', ...common], /--since must be before --until/],
+      [['digest', '--to', 'nobody', ...common], /--to: "nobody" is not an e-mail address/],
+      [['serve', '--port', 'eighty', ...common], /--port: "eighty" is not a port number/],
+      [['build', '--bogus', ...common], /Unknown option '--bogus'/],
+      [['build', '--week', '2022-W20', ...common], /--week is not an option of build/],
+      [['build', 'extra', ...common], /Unexpected argument 'extra'/],
+      [['nonsense', ...common], /unknown command "nonsense"/],
+      [[], /no command given/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.stdout, args.join(' ')).toBe('');
+      expectPlainMessages(result.stderr);
+    }
+    expect(await readdir(cwd)).toEqual(['posts']);
+  });
+});
+
+describe('settings checked when the config is loaded', () => {
+  it('smtp.user without SMTP_PASSWORD stops a digest before it collects, and the service before it starts', async () => {
+    const cwd = await tempDir('smtp');
+    const posts = join(cwd, 'posts');
+    await mkdir(posts);
+    await writeFile(join(posts, 'good.md'), POST('正常的文章'));
+    const config = join(cwd, 'zhoukan.config.json');
+    await writeFile(config, JSON.stringify({ sources: ['posts'], smtp: { host: '127.0.0.1', port: 9, user: 'digest' }, digest: { recipients: ['a@example.org'] } }));
+    for (const args of [['digest'], ['start', '--port', '0']]) {
+      const result = await runCli(args, { cwd, env: { SMTP_PASSWORD: '' } });
+      expect(result.code, args[0]).toBe(1);
+      expect(result.stdout, args[0]).toBe('');
+      expect(result.stderr, args[0]).toContain(`error: ${config}: invalid configuration:\n  - smtp.user is set but SMTP_PASSWORD is not`);
+      expectPlainMessages(result.stderr);
+    }
+    expect(await readdir(cwd)).toEqual(['posts', 'zhoukan.config.json'].sort());
+  });
+
+  it('a config with __proto__ or constructor keys is named with each key, exit 1, no stack trace', async () => {
+    const cwd = await tempDir('proto');
+    for (const key of ['__proto__', 'constructor']) {
+      await writeFile(join(cwd, 'zhoukan.config.json'), `{"site": {"title": "周刊"}, "${key}": {"polluted": true}}`);
+      const result = await runCli(['build'], { cwd });
+      expect(result.code, key).toBe(1);
+      expect(result.stderr, key).toContain(`"${key}": a key named ${key} is not allowed; remove it`);
+      expect(result.stderr, key).toContain(join(cwd, 'zhoukan.config.json'));
+      expectPlainMessages(result.stderr);
+    }
   });
 });
