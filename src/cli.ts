@@ -9,7 +9,7 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { SqliteStore } from './store/sqlite.js';
+import { archiveFault, SqliteStore } from './store/sqlite.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { isoWeekRange, parseDate } from './util/time.js';
 
@@ -250,6 +250,19 @@ async function start(run: Run): Promise<number> {
     import('./jobs/pipeline.js'),
     import('./jobs/digest.js'),
   ]);
+  // A damaged archive stops the service: every job would fail on it, and writing to it can spread
+  // the damage. A full disk or an I/O error is reported and the next scheduled run tries again.
+  const damaged = new AbortController();
+  const reportingFaults = (job: () => Promise<void>) => async () => {
+    try {
+      await job();
+    } catch (error) {
+      const fault = archiveFault(error, store.path);
+      if (!fault) throw error;
+      if (fault.code === 'STORE_DAMAGED') damaged.abort();
+      throw fault;
+    }
+  };
   const routes = { '/unsubscribe': unsubscribeRoute({ config, store, log }) };
   const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
   const collectAndBuild = async (alwaysBuild: boolean) => {
@@ -258,29 +271,33 @@ async function start(run: Run): Promise<number> {
     if (summary.build) parts.push(describeBuild(summary.build, config));
     log.info(`${new Date().toISOString()} ${parts.join('; ')}`);
   };
-  const weeklyDigest = async () => {
+  const weeklyDigest = reportingFaults(async () => {
     await collectAndBuild(false);
     const context = jobContext(run);
     const summary = await withJobLock('digest', context, { waitMs: config.lockWaitSeconds * 1000 }, () => runDigest(context));
     log.info(`${new Date().toISOString()} ${describeDigest(summary, config)}`);
-  };
+  });
   // Bring the output up to date at once, then keep it so.
-  await collectAndBuild(true).catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
+  await reportingFaults(() => collectAndBuild(true))().catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
+  if (damaged.signal.aborted) {
+    await server.close();
+    return 1;
+  }
   noteUnsubscribeLinks(run);
   const scheduler = startScheduler(
     [
-      { name: 'collect', cron: config.schedule.collect, run: () => collectAndBuild(false) },
+      { name: 'collect', cron: config.schedule.collect, run: reportingFaults(() => collectAndBuild(false)) },
       { name: 'digest', cron: config.schedule.digest, run: weeklyDigest },
     ],
     { timeZone: config.timeZone, log },
   );
   const next = scheduler.nextRuns().map(({ name, next }) => `${name} next at ${next?.toISOString() ?? 'never'}`);
   process.stdout.write(`zhoukan: serving ${config.output} at ${server.url}; ${next.join(', ')} (${config.timeZone})\n`);
-  await waitForAbort(run.signal);
-  log.info('stopping: finishing the running job');
+  await waitForAbort(AbortSignal.any([run.signal, damaged.signal]));
+  log.info(damaged.signal.aborted ? 'stopping: the archive is damaged' : 'stopping: finishing the running job');
   await scheduler.stop();
   await server.close();
-  return 0;
+  return damaged.signal.aborted ? 1 : 0;
 }
 
 /** 1 when nothing at all could be read: the archive is empty after collecting. */
@@ -356,6 +373,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
+  let archive: string | undefined;
   let store: SqliteStore | undefined;
   try {
     const config = loadConfig({
@@ -368,12 +386,19 @@ async function main(argv: string[]): Promise<number> {
       port: values.port,
     });
     command.checkOptions?.(values, config);
-    store = SqliteStore.open(join(config.data, ARCHIVE_FILE));
+    archive = join(config.data, ARCHIVE_FILE);
+    store = SqliteStore.open(archive, { log });
     return await command.run({ values, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError && error.code === 'USAGE') {
       process.stderr.write(`zhoukan ${name}: ${escapeControls(error.message)} (see zhoukan ${name} --help)\n`);
       return 2;
+    }
+    // A damaged or full archive, wherever a job met it (a build wraps it in its own error).
+    const fault = archive ? archiveFault(error, archive) : undefined;
+    if (fault) {
+      log.error(fault.message);
+      return 1;
     }
     if (error instanceof AppError) {
       log.error(error.headline, error.details);
@@ -381,7 +406,16 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
+    closeArchive(store, log);
+  }
+}
+
+/** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
+function closeArchive(store: SqliteStore | undefined, log: Log): void {
+  try {
     store?.close();
+  } catch (error) {
+    log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
   }
 }
 

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FETCH_NETWORK'
   | 'SOURCE_NOT_FEED'
   | 'STORE_IO'
+  | 'STORE_DAMAGED'
   | 'OUTPUT_IO'
   | 'MAIL_SEND'
   | 'SERVER_LISTEN'

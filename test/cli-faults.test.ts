@@ -1,11 +1,16 @@
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, open, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 
 // What the world can do to a run (forged names, links out of a folder, bad settings, a damaged or
 // full archive) and how the command line answers: one clear message, the right exit code, no stack.
+
+const exec = promisify(execFile);
 
 async function tempDir(name: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `zhoukan-${name}-`));
@@ -116,6 +121,118 @@ describe('settings checked when the config is loaded', () => {
       expect(result.stderr, key).toContain(`"${key}": a key named ${key} is not allowed; remove it`);
       expect(result.stderr, key).toContain(join(cwd, 'zhoukan.config.json'));
       expectPlainMessages(result.stderr);
+    }
+  });
+});
+
+/** A folder of `count` posts with distinct bodies of about `chars` characters. */
+async function writePosts(folder: string, count: number, chars: number): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const words = '经济增长市场政策企业投资消费金融银行货币财政发展改革创新科技产业结构调整就业收入价格';
+  let seed = 1;
+  const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+  for (let i = 0; i < count; i++) {
+    const body = Array.from({ length: chars }, () => words[next() % words.length]).join('');
+    await writeFile(join(folder, `post-${String(i).padStart(4, '0')}.md`), `---\ntitle: 第${i}篇文章\ndate: 2022-05-18 16:02\n---\n<p>${body}。</p>\n`);
+  }
+}
+
+/** The archive's tables and indexes with their root pages. */
+function rootPages(archive: string): Record<string, number> {
+  const db = new Database(archive, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT name, rootpage FROM sqlite_master WHERE rootpage > 0').all() as { name: string; rootpage: number }[];
+    return Object.fromEntries(rows.map((row) => [row.name, row.rootpage]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('a damaged archive', () => {
+  it('is named with what to do, by every command, exit 1, no stack trace', async () => {
+    const cwd = await tempDir('damaged');
+    const posts = join(cwd, 'posts');
+    await writePosts(posts, 40, 400);
+    const data = join(cwd, 'data');
+    const archive = join(data, 'zhoukan.db');
+    const common = ['--source', posts, '--output', join(cwd, 'out'), '--data', data];
+    expect((await runCli(['update', ...common], { cwd })).code).toBe(0);
+
+    // Garbage over the root page of the locks table, which every job reads, in the middle of the file.
+    const page = rootPages(archive).locks as number;
+    const pages = (await stat(archive)).size / 4096;
+    expect(page).toBeGreaterThan(1);
+    expect(page).toBeLessThan(pages);
+    const file = await open(archive, 'r+');
+    await file.write(Buffer.alloc(4096, 0xa5), 0, 4096, (page - 1) * 4096);
+    await file.close();
+
+    for (const args of [['build'], ['collect'], ['update'], ['digest', '--dry-run'], ['start', '--port', '0']]) {
+      const result = await runCli([...args, ...common], { cwd });
+      const what = args[0] as string;
+      expect(result.code, what).toBe(1);
+      expectPlainMessages(result.stderr);
+      const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+      expect(errors, what).toEqual([expect.stringContaining(`${archive}: the archive is damaged (database disk image is malformed, SQLITE_CORRUPT). Restore zhoukan.db from a backup`)]);
+    }
+  });
+
+  it('says so when the archive file is empty and starts it over', async () => {
+    const cwd = await tempDir('empty-archive');
+    const posts = join(cwd, 'posts');
+    await writePosts(posts, 2, 100);
+    const data = join(cwd, 'data');
+    await mkdir(data);
+    await writeFile(join(data, 'zhoukan.db'), '');
+    const result = await runCli(['update', '--source', posts, '--output', join(cwd, 'out'), '--data', data], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`warning: ${join(data, 'zhoukan.db')}: the archive file is empty (0 bytes); initializing it as a new, empty archive`);
+    expect(result.stdout).toMatch(/collected 2 new/);
+    // A new archive has no file yet: nothing to warn about.
+    const fresh = await runCli(['update', '--source', posts, '--output', join(cwd, 'out'), '--data', join(cwd, 'data2')], { cwd });
+    expect(fresh.stderr).not.toMatch(/empty/);
+  });
+});
+
+// A real full disk: a small tmpfs under the archive. Mounting needs root, as CI runs.
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(!isRoot)('a full disk under the archive', () => {
+  it('stops the collect with one message, keeps every saved batch whole, and the next run finishes', async () => {
+    const cwd = await tempDir('full');
+    const posts = join(cwd, 'posts');
+    await writePosts(posts, 600, 1500); // about 13 kB a post in the archive: 8 MB in all
+    const data = join(cwd, 'data');
+    await mkdir(data);
+    await exec('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', data]);
+    try {
+      const archive = join(data, 'zhoukan.db');
+      const args = ['collect', '--source', posts, '--output', join(cwd, 'out'), '--data', data];
+      const full = await runCli(args, { cwd });
+      expect(full.code).toBe(1);
+      expectPlainMessages(full.stderr);
+      expect(full.stderr.split('\n').filter((line) => line.startsWith('error:'))).toEqual([
+        `error: ${archive}: the disk is full (database or disk is full, SQLITE_FULL); what was being saved was not saved and nothing of it counts as done. Free space on the disk that holds ${data}, then run again`,
+      ]);
+      // Whole batches only: every recorded file has its article, and the archive is sound.
+      const db = new Database(archive, { readonly: true });
+      const saved = db.prepare('SELECT COUNT(*) FROM articles').pluck().get() as number;
+      expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+      expect(db.prepare('SELECT COUNT(*) FROM files WHERE article_id IS NOT NULL').pluck().get()).toBe(saved);
+      expect(db.prepare('SELECT COUNT(*) FROM files').pluck().get()).toBe(saved);
+      db.close();
+      expect(saved).toBeGreaterThan(0);
+      expect(saved).toBeLessThan(600);
+
+      await exec('mount', ['-o', 'remount,size=64m', data]);
+      const again = await runCli(args, { cwd });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`collected ${600 - saved} new, 0 updated, ${saved} unchanged, 0 duplicates, 0 skipped`);
+      const after = new Database(archive, { readonly: true });
+      expect(after.prepare('SELECT COUNT(*) FROM articles').pluck().get()).toBe(600);
+      after.close();
+    } finally {
+      await exec('umount', [data]);
     }
   });
 });
