@@ -177,6 +177,26 @@ describe('a damaged archive', () => {
     }
   });
 
+  it('names the archive when another process keeps it locked past the wait', async () => {
+    const cwd = await tempDir('busy');
+    const posts = join(cwd, 'posts');
+    await writePosts(posts, 2, 100);
+    const data = join(cwd, 'data');
+    const common = ['--source', posts, '--output', join(cwd, 'out'), '--data', data];
+    expect((await runCli(['collect', ...common], { cwd })).code).toBe(0);
+    const holder = new Database(join(data, 'zhoukan.db'));
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await runCli(['collect', ...common], { cwd });
+      expect(result.code).toBe(1);
+      expectPlainMessages(result.stderr);
+      expect(result.stderr).toContain(`error: ${join(data, 'zhoukan.db')}: the archive stayed in use by another process (database is locked, SQLITE_BUSY); run again when it has finished`);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
   it('says so when the archive file is empty and starts it over', async () => {
     const cwd = await tempDir('empty-archive');
     const posts = join(cwd, 'posts');

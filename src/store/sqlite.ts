@@ -444,6 +444,13 @@ export function archiveFault(error: unknown, path: string): AppError | undefined
       { cause: error },
     );
   }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new AppError(
+      'STORE_IO',
+      `${path}: the archive stayed in use by another process (${reason}); run again when it has finished`,
+      { cause: error },
+    );
+  }
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
     return new AppError(
       'STORE_IO',
