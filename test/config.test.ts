@@ -196,6 +196,13 @@ describe('loadConfig and SMTP', () => {
     expect(loadConfig({}, { SMTP_URL: 'smtp://smtp.example.org:587' }, noUser).smtp?.url).toBe('smtp://smtp.example.org:587');
   });
 
+  it('checks that smtp.caFile can be read when the config is loaded', async () => {
+    const cwd = await withSmtp({ host: 'smtp.example.org', caFile: 'ca.pem' });
+    expect(() => loadConfig({}, {}, cwd)).toThrow(`smtp.caFile: cannot read ${join(cwd, 'ca.pem')}`);
+    await writeFile(join(cwd, 'ca.pem'), '-----BEGIN CERTIFICATE-----\n');
+    expect(loadConfig({}, {}, cwd).smtp?.caFile).toBe(join(cwd, 'ca.pem'));
+  });
+
   it('refuses a password in SMTP_URL without quoting it, and never suggests putting one there', async () => {
     const cwd = await tempDir();
     const withPassword = () => loadConfig({}, { SMTP_URL: 'smtp://digest:hunter2@smtp.example.org:587', SMTP_PASSWORD: 'hunter2' }, cwd);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
@@ -54,6 +54,8 @@ export function readSmtp(
     return undefined;
   };
   const caFile = stringAt(from, 'smtp.caFile', problems);
+  const caPath = caFile ? resolve(fileDir, caFile) : undefined;
+  if (caPath && !isReadableFile(caPath)) problems.push(`smtp.caFile: cannot read ${caPath}`);
   const attempts = numberAt(from, 'smtp.attempts', problems) ?? 4;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`smtp.attempts: must be a whole number from 1 to 10, got ${attempts}`);
   const retryDelaySeconds = numberAt(from, 'smtp.retryDelaySeconds', problems) ?? 2;
@@ -76,9 +78,18 @@ export function readSmtp(
     user,
     password,
     requireTls: flag('requireTls'),
-    caFile: caFile ? resolve(fileDir, caFile) : undefined,
+    caFile: caPath,
   };
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Config['smtp'];
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
