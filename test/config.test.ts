@@ -171,6 +171,12 @@ describe('loadConfig and keys that name the prototype', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
+  it('cuts off values nested deeper than any setting, before anything walks them', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'zhoukan.config.json'), `{"taxonomy": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(problemsOf(() => loadConfig({}, {}, cwd))).toMatch(/"taxonomy(\[0\]){31}": nested more than 32 levels deep/);
+  });
+
   it('rejects them in a taxonomy file too', async () => {
     const cwd = await tempDir();
     await writeFile(join(cwd, 'themes.json'), '{"themes": [{"name": "体育", "keywords": {"比赛": 2, "__proto__": {"polluted": 1}}}]}');
