@@ -100,7 +100,7 @@ export class SqliteStore {
         mkdirSync(dirname(path), { recursive: true });
         if (isEmptyFile(path) && isEmptyFile(`${path}-wal`) !== false) {
           options.log?.warn(
-            `${path}: the archive file is empty (0 bytes); initializing it as a new, empty archive. If it held articles, stop and restore it from a backup: every post will be read again as new`,
+            `${path}: the archive file is empty (0 bytes); initializing it as a new, empty archive, so every post is read as new. If it held an archive before, restore that from a backup`,
           );
         }
       }
