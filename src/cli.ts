@@ -9,9 +9,9 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { SqliteStore } from './store/sqlite.js';
-import { createConsoleLog, type Log } from './util/log.js';
-import { parseDate } from './util/time.js';
+import { archiveFault, SqliteStore } from './store/sqlite.js';
+import { createConsoleLog, escapeControls, type Log } from './util/log.js';
+import { isoWeekRange, parseDate } from './util/time.js';
 
 // The command line: runs one job once, or the service. The only place that sets the exit status.
 
@@ -79,6 +79,8 @@ interface Command {
   summary: string;
   usage: string;
   extraHelp?: string;
+  /** Checks the options against the configuration before any work; throws a USAGE error. */
+  checkOptions?(values: ParsedOptions, config: Readonly<Config>): void;
   run(run: Run): Promise<number>;
 }
 
@@ -87,6 +89,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'the whole job: collect the sources, build feeds and pages, then send the weekly digest',
     usage: 'zhoukan digest [options]',
     extraHelp: DIGEST_HELP,
+    checkOptions: (values, config) => void digestOptions(values, config),
     run: digest,
   },
   update: {
@@ -136,7 +139,7 @@ function jobContext(run: Run): JobContext {
 // Each command loads only the modules it runs: start-up is part of every rerun's cost.
 
 async function digest(run: Run): Promise<number> {
-  const options = digestOptions(run);
+  const options = digestOptions(run.values, run.config);
   return withThemeThread(run, async (themes) => {
     const [status, { runDigest }] = await Promise.all([collectAndBuild(run, themes, { warnings: false }), import('./jobs/digest.js')]);
     if (status !== 0) return status;
@@ -176,8 +179,8 @@ async function collectAndBuild(run: Run, themes: ThemeGrouper, line: { warnings:
   return exitStatus(run, pipeline.collect);
 }
 
-function digestOptions(run: Run): DigestOptions {
-  const { values, config } = run;
+/** The digest's options, every one checked: a bad --week is reported before the collect, not after. */
+function digestOptions(values: ParsedOptions, config: Readonly<Config>): DigestOptions {
   const date = (flag: 'since' | 'until') => {
     const text = values[flag];
     if (text === undefined) return undefined;
@@ -187,6 +190,13 @@ function digestOptions(run: Run): DigestOptions {
   };
   const since = date('since');
   const until = date('until');
+  if (values.week !== undefined) {
+    if (!isoWeekRange(values.week, config.timeZone)) throw new AppError('USAGE', `--week: "${values.week}" is not an ISO week like 2022-W20`);
+    if (since || until) throw new AppError('USAGE', '--week and --since/--until cannot be used together');
+  }
+  if (since && until && since >= until) throw new AppError('USAGE', '--since must be before --until');
+  const address = values.to?.find((to) => !/^[^\s@<>]+@[^\s@<>]+$/u.test(to));
+  if (address !== undefined) throw new AppError('USAGE', `--to: "${address}" is not an e-mail address`);
   return {
     ...(values['dry-run'] ? { dryRun: true } : {}),
     ...(values.week ? { week: values.week } : {}),
@@ -240,6 +250,19 @@ async function start(run: Run): Promise<number> {
     import('./jobs/pipeline.js'),
     import('./jobs/digest.js'),
   ]);
+  // A damaged archive stops the service: every job would fail on it, and writing to it can spread
+  // the damage. A full disk or an I/O error is reported and the next scheduled run tries again.
+  const damaged = new AbortController();
+  const reportingFaults = (job: () => Promise<void>) => async () => {
+    try {
+      await job();
+    } catch (error) {
+      const fault = archiveFault(error, store.path);
+      if (!fault) throw error;
+      if (fault.code === 'STORE_DAMAGED') damaged.abort();
+      throw fault;
+    }
+  };
   const routes = { '/unsubscribe': unsubscribeRoute({ config, store, log }) };
   const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
   const collectAndBuild = async (alwaysBuild: boolean) => {
@@ -248,29 +271,33 @@ async function start(run: Run): Promise<number> {
     if (summary.build) parts.push(describeBuild(summary.build, config));
     log.info(`${new Date().toISOString()} ${parts.join('; ')}`);
   };
-  const weeklyDigest = async () => {
+  const weeklyDigest = reportingFaults(async () => {
     await collectAndBuild(false);
     const context = jobContext(run);
     const summary = await withJobLock('digest', context, { waitMs: config.lockWaitSeconds * 1000 }, () => runDigest(context));
     log.info(`${new Date().toISOString()} ${describeDigest(summary, config)}`);
-  };
+  });
   // Bring the output up to date at once, then keep it so.
-  await collectAndBuild(true).catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
+  await reportingFaults(() => collectAndBuild(true))().catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
+  if (damaged.signal.aborted) {
+    await server.close();
+    return 1;
+  }
   noteUnsubscribeLinks(run);
   const scheduler = startScheduler(
     [
-      { name: 'collect', cron: config.schedule.collect, run: () => collectAndBuild(false) },
+      { name: 'collect', cron: config.schedule.collect, run: reportingFaults(() => collectAndBuild(false)) },
       { name: 'digest', cron: config.schedule.digest, run: weeklyDigest },
     ],
     { timeZone: config.timeZone, log },
   );
   const next = scheduler.nextRuns().map(({ name, next }) => `${name} next at ${next?.toISOString() ?? 'never'}`);
   process.stdout.write(`zhoukan: serving ${config.output} at ${server.url}; ${next.join(', ')} (${config.timeZone})\n`);
-  await waitForAbort(run.signal);
-  log.info('stopping: finishing the running job');
+  await waitForAbort(AbortSignal.any([run.signal, damaged.signal]));
+  log.info(damaged.signal.aborted ? 'stopping: the archive is damaged' : 'stopping: finishing the running job');
   await scheduler.stop();
   await server.close();
-  return 0;
+  return damaged.signal.aborted ? 1 : 0;
 }
 
 /** 1 when nothing at all could be read: the archive is empty after collecting. */
@@ -307,13 +334,17 @@ function abortOnSignals(log: Log): AbortController {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(`zhoukan: no command given\n\n${MAIN_HELP}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${MAIN_HELP}\n`);
-    return name ? 0 : 2;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`zhoukan: unknown command "${name}"\n\n${MAIN_HELP}\n`);
+    process.stderr.write(`zhoukan: unknown command "${escapeControls(name)}"\n\n${MAIN_HELP}\n`);
     return 2;
   }
   const help = `${command.summary}\n\nUsage: ${command.usage}\n\n${SHARED_HELP}${command.extraHelp ?? ''}\n`;
@@ -321,7 +352,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: rest, options: SHARED_OPTIONS, allowPositionals: false, strict: true }));
   } catch (error) {
-    process.stderr.write(`zhoukan ${name}: ${describeError(error)}\n\n${help}`);
+    // node:util's messages run over lines of their own; each is escaped.
+    const message = describeError(error).split('\n').map(escapeControls).join('\n');
+    process.stderr.write(`zhoukan ${name}: ${message}\n\n${help}`);
     return 2;
   }
   if (values.help) {
@@ -334,7 +367,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`zhoukan ${name}: --${misplaced.join(', --')} is not an option of ${name}\n\n${help}`);
     return 2;
   }
+  const port = values.port;
+  if (port !== undefined && !(/^\d{1,5}$/u.test(port) && Number(port) <= 65_535)) {
+    process.stderr.write(`zhoukan ${name}: --port: "${escapeControls(port)}" is not a port number (0 to 65535)\n\n${help}`);
+    return 2;
+  }
   const log = createConsoleLog({ quiet: values.quiet });
+  let archive: string | undefined;
   let store: SqliteStore | undefined;
   try {
     const config = loadConfig({
@@ -346,17 +385,45 @@ async function main(argv: string[]): Promise<number> {
       host: values.host,
       port: values.port,
     });
-    store = SqliteStore.open(join(config.data, ARCHIVE_FILE));
+    command.checkOptions?.(values, config);
+    archive = join(config.data, ARCHIVE_FILE);
+    store = SqliteStore.open(archive, { log });
     return await command.run({ values, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
+    if (error instanceof AppError && error.code === 'USAGE') {
+      process.stderr.write(`zhoukan ${name}: ${escapeControls(error.message)} (see zhoukan ${name} --help)\n`);
+      return 2;
+    }
+    // A damaged or full archive, wherever a job met it (a build wraps it in its own error).
+    const fault = archive ? archiveFault(error, archive) : undefined;
+    if (fault) {
+      log.error(fault.message);
+      return 1;
+    }
     if (error instanceof AppError) {
-      log.error(error.message);
+      log.error(error.headline, error.details);
       return 1;
     }
     throw error;
   } finally {
-    store?.close();
+    closeArchive(store, log);
   }
+}
+
+/** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
+function closeArchive(store: SqliteStore | undefined, log: Log): void {
+  try {
+    store?.close();
+  } catch (error) {
+    log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
+  }
+}
+
+/** A bug's message (escaped: it may quote outside text) and the stack frames that locate it. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return escapeControls(String(error));
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /u.test(line));
+  return [escapeControls(`${error.name}: ${error.message}`), ...frames].join('\n');
 }
 
 main(process.argv.slice(2)).then(
@@ -365,7 +432,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`zhoukan: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`zhoukan: unexpected failure: ${describeFailure(error)}\n`);
     process.exitCode = 70;
   },
 );

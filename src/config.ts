@@ -211,7 +211,8 @@ export function loadConfig(
   }
 
   if (problems.length > 0) {
-    throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    const where = existsSync(file) ? `${file}: ` : '';
+    throw new AppError('CONFIG_INVALID', `${where}invalid configuration:`, { details: problems });
   }
   return deepFreeze({
     site: {

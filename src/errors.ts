@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FETCH_NETWORK'
   | 'SOURCE_NOT_FEED'
   | 'STORE_IO'
+  | 'STORE_DAMAGED'
   | 'OUTPUT_IO'
   | 'MAIL_SEND'
   | 'SERVER_LISTEN'
@@ -19,11 +20,18 @@ export type ErrorCode =
 /** The one error type of the project. Messages start with what failed and name the file or URL. */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** The message without its details. */
+  readonly headline: string;
+  /** Items of a message that lists several problems; the message shows them one per line. */
+  readonly details: readonly string[];
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: readonly string[] }) {
+    const details = options?.details ?? [];
+    super(details.length > 0 ? `${message}\n  - ${details.join('\n  - ')}` : message, options);
     this.name = 'AppError';
     this.code = code;
+    this.headline = message;
+    this.details = details;
   }
 }
 

@@ -141,3 +141,86 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {}, cwd).taxonomy?.themes.map((theme) => theme.name)).toEqual(['体育']);
   });
 });
+
+describe('loadConfig and keys that name the prototype', () => {
+  function problemsOf(load: () => unknown): string {
+    try {
+      load();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      return (error as AppError).message;
+    }
+    throw new Error('expected an invalid configuration');
+  }
+
+  it('rejects __proto__, constructor and prototype keys anywhere in the file, naming each, and pollutes nothing', async () => {
+    const cwd = await tempDir();
+    const file = join(cwd, 'zhoukan.config.json');
+    await writeFile(
+      file,
+      '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "site": {"constructor": {"x": 1}, "title": "周刊"},' +
+        ' "sources": [{"path": "posts", "__proto__": {"polluted": 3}}], "smtp": {"prototype": 1}}',
+    );
+    const message = problemsOf(() => loadConfig({}, {}, cwd));
+    expect(message).toContain(`${file}: invalid configuration:`);
+    for (const where of ['"__proto__"', '"constructor"', '"site.constructor"', '"sources[0].__proto__"', '"smtp.prototype"']) {
+      expect(message).toContain(`${file}: ${where}: a key named`);
+    }
+    expect(message).not.toMatch(/unknown setting/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('cuts off values nested deeper than any setting, before anything walks them', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'zhoukan.config.json'), `{"taxonomy": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(problemsOf(() => loadConfig({}, {}, cwd))).toMatch(/"taxonomy(\[0\]){31}": nested more than 32 levels deep/);
+  });
+
+  it('rejects them in a taxonomy file too', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'themes.json'), '{"themes": [{"name": "体育", "keywords": {"比赛": 2, "__proto__": {"polluted": 1}}}]}');
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ taxonomy: 'themes.json' }));
+    expect(problemsOf(() => loadConfig({}, {}, cwd))).toContain(`${join(cwd, 'themes.json')}: "themes[0].keywords.__proto__": a key named __proto__ is not allowed`);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('loadConfig and SMTP', () => {
+  async function withSmtp(smtp: Record<string, unknown>): Promise<string> {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ smtp }));
+    return cwd;
+  }
+
+  it('rejects smtp.user without SMTP_PASSWORD when the config is loaded, not when the digest is sent', async () => {
+    const cwd = await withSmtp({ host: 'smtp.example.org', user: 'digest' });
+    expect(() => loadConfig({}, {}, cwd)).toThrow(/smtp\.user is set but SMTP_PASSWORD is not/);
+    expect(loadConfig({}, { SMTP_PASSWORD: 'secret' }, cwd).smtp).toMatchObject({ host: 'smtp.example.org', user: 'digest', password: 'secret' });
+    const noUser = await tempDir();
+    expect(() => loadConfig({}, { SMTP_URL: 'smtp://digest@smtp.example.org:587' }, noUser)).toThrow(/SMTP_URL's user is set but SMTP_PASSWORD is not/);
+    expect(loadConfig({}, { SMTP_URL: 'smtp://smtp.example.org:587' }, noUser).smtp?.url).toBe('smtp://smtp.example.org:587');
+  });
+
+  it('checks that smtp.caFile can be read when the config is loaded', async () => {
+    const cwd = await withSmtp({ host: 'smtp.example.org', caFile: 'ca.pem' });
+    expect(() => loadConfig({}, {}, cwd)).toThrow(`smtp.caFile: cannot read ${join(cwd, 'ca.pem')}`);
+    await writeFile(join(cwd, 'ca.pem'), '-----BEGIN CERTIFICATE-----\n');
+    expect(loadConfig({}, {}, cwd).smtp?.caFile).toBe(join(cwd, 'ca.pem'));
+  });
+
+  it('refuses a password in SMTP_URL without quoting it, and never suggests putting one there', async () => {
+    const cwd = await tempDir();
+    const withPassword = () => loadConfig({}, { SMTP_URL: 'smtp://digest:hunter2@smtp.example.org:587', SMTP_PASSWORD: 'hunter2' }, cwd);
+    expect(withPassword).toThrow(/SMTP_URL: holds a password; give it in SMTP_PASSWORD only/);
+    expect(() => withPassword()).not.toThrow(/hunter2/);
+    let message = '';
+    try {
+      loadConfig({}, { SMTP_URL: 'not a url' }, cwd);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SMTP_URL: not a URL (e.g. smtp://user@host:587');
+    expect(message).not.toMatch(/password@/);
+  });
+});

@@ -15,7 +15,42 @@ export function readConfigFile(file: string, problems: string[]): Record<string,
     problems.push(`${file}: must hold a JSON object`);
     return {};
   }
+  removeUnsafeKeys(parsed, file, '', problems);
   return parsed;
+}
+
+/** Keys that name an object's prototype machinery: merged or looked up, they change every object. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deeper than any setting goes; a deeper value is cut off before anything walks it. */
+const MAX_DEPTH = 32;
+
+/**
+ * Removes `__proto__`, `constructor` and `prototype` keys at any depth of a parsed JSON file, and
+ * values nested deeper than MAX_DEPTH, recording each as a problem: no setting has such a name or
+ * depth, and code that copies or looks up a setting by name must never meet one. Iterative, so no
+ * nesting can exhaust the stack.
+ */
+export function removeUnsafeKeys(root: unknown, file: string, rootPath: string, problems: string[]): void {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: root, path: rootPath, depth: 0 }];
+  // Breadth first, in the file's order.
+  for (let index = 0; index < pending.length; index++) {
+    const { value, path, depth } = pending[index] as (typeof pending)[number];
+    if (!isRecord(value) && !Array.isArray(value)) continue;
+    const container = value as Record<string, unknown>;
+    for (const key of Object.keys(container)) {
+      const where = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      const child = container[key];
+      if (!Array.isArray(value) && UNSAFE_KEYS.has(key)) {
+        problems.push(`${file}: "${where}": a key named ${key} is not allowed; remove it`);
+        delete container[key];
+      } else if (typeof child === 'object' && child !== null && depth + 1 >= MAX_DEPTH) {
+        problems.push(`${file}: "${where}": nested more than ${MAX_DEPTH} levels deep`);
+        container[key] = null;
+      } else {
+        pending.push({ value: child, path: where, depth: depth + 1 });
+      }
+    }
+  }
 }
 
 export function checkUnknownKeys(
@@ -24,7 +59,7 @@ export function checkUnknownKeys(
   problems: string[],
 ): void {
   for (const [key, value] of Object.entries(fromFile)) {
-    if (!(key in known)) {
+    if (!Object.hasOwn(known, key)) {
       problems.push(`${key}: unknown setting`);
       continue;
     }

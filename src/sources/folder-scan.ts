@@ -1,6 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { statSync, type Stats } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { AppError, describeError } from '../errors.js';
 import type { Problem } from '../model.js';
 import type { Log } from '../util/log.js';
@@ -71,14 +71,35 @@ export async function listPostFiles(root: string, log: Log, problems: Problem[])
       else if (entry.isFile() && isPostName(entry.name)) found.push(relPath);
     }
   }
-  // Links to files are read; links to folders are not followed (they can loop).
+  // Links to files inside the folder are read. Links to files outside it are refused: a folder is
+  // what its owner chose to publish, and a link must not publish a file from elsewhere on the
+  // machine. Links to folders are not followed (they can loop).
+  let realRoot: string | undefined;
   async function visitLink(relPath: string): Promise<void> {
-    const target = await stat(join(root, relPath)).catch(() => undefined);
-    if (target?.isFile() && isPostName(relPath)) found.push(relPath);
-    else if (target?.isDirectory()) log.warn(`${join(root, relPath)}: symbolic link to a folder; not followed`);
+    const link = join(root, relPath);
+    const target = await stat(link).catch(() => undefined);
+    if (target?.isDirectory()) {
+      log.warn(`${link}: symbolic link to a folder; not followed`);
+      return;
+    }
+    if (!target?.isFile() || !isPostName(relPath)) return;
+    realRoot ??= await realpath(root);
+    const realTarget = await realpath(link).catch(() => undefined);
+    if (!realTarget) return;
+    if (!isInside(realRoot, realTarget)) {
+      problems.push({ where: link, message: `symbolic link to ${realTarget}, outside the folder; not read` });
+      log.warn(`${link}: skipped: symbolic link to ${realTarget}, outside the folder ${root}; only files inside a source folder are read`);
+      return;
+    }
+    found.push(relPath);
   }
   await visit('');
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function isPostName(name: string): boolean {

@@ -1,4 +1,5 @@
 import type { Article, ArticleImage, ArticleMeta } from '../model.js';
+import { AppError, describeError } from '../errors.js';
 import { shortHash } from '../util/hash.js';
 
 // How an article is kept in a row of the articles table: times as UTC milliseconds, lists as JSON.
@@ -54,7 +55,16 @@ export function toRow(article: NewArticle) {
   };
 }
 
+/** The article of a row; a row whose JSON columns cannot be read is damage SQLite did not notice. */
 export function fromRow(row: ArticleRow): Article {
+  try {
+    return readRow(row);
+  } catch (error) {
+    throw new AppError('STORE_DAMAGED', `the row of article ${row.id} cannot be read (${describeError(error)})`, { cause: error });
+  }
+}
+
+function readRow(row: ArticleRow): Article {
   return {
     id: row.id,
     slug: row.slug,

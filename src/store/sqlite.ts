@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { AppError, describeError } from '../errors.js';
 import type { Article, SourceState } from '../model.js';
 import { shortHash } from '../util/hash.js';
+import type { Log } from '../util/log.js';
 import { slugFor } from '../util/slug.js';
 import { DigestRecords } from './digests.js';
 import { MIGRATIONS } from './migrations.js';
@@ -88,11 +89,21 @@ export class SqliteStore {
     this.digests = new DigestRecords(db);
   }
 
-  /** Opens (creating if needed) the archive at `path` and brings its schema up to date. */
-  static open(path: string): SqliteStore {
+  /**
+   * Opens (creating if needed) the archive at `path` and brings its schema up to date. An empty
+   * file becomes a new archive, with a warning: it may be an archive that lost its content.
+   */
+  static open(path: string, options: { log?: Pick<Log, 'warn'> } = {}): SqliteStore {
     let db: Database.Database;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') {
+        mkdirSync(dirname(path), { recursive: true });
+        if (isEmptyFile(path) && isEmptyFile(`${path}-wal`) !== false) {
+          options.log?.warn(
+            `${path}: the archive file is empty (0 bytes); initializing it as a new, empty archive, so every post is read as new. If it held an archive before, restore that from a backup`,
+          );
+        }
+      }
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -100,7 +111,7 @@ export class SqliteStore {
       db.pragma('busy_timeout = 5000');
       migrate(db);
     } catch (error) {
-      throw new AppError('STORE_IO', `${path}: cannot open the archive: ${describeError(error)}`, { cause: error });
+      throw archiveFault(error, path) ?? new AppError('STORE_IO', `${path}: cannot open the archive: ${describeError(error)}`, { cause: error });
     }
     return new SqliteStore(db, path);
   }
@@ -396,6 +407,73 @@ export class SqliteStore {
   lockHolder(kind: string): { pid: number; host: string; since: Date } | undefined {
     const held = this.sql('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
     return held ? { pid: held.pid, host: held.host, since: new Date(held.acquired_at) } : undefined;
+  }
+}
+
+/**
+ * The archive's faults that no retry within the run can mend (damage, a full disk, an I/O error, no
+ * permission to write), found in `error` or its causes, as one message that names the archive and
+ * says what to do. Undefined for anything else.
+ */
+export function archiveFault(error: unknown, path: string): AppError | undefined {
+  const damagedRow = causes(error).find((cause) => cause instanceof AppError && cause.code === 'STORE_DAMAGED');
+  const found = causes(error).find((cause) => cause instanceof Database.SqliteError) as InstanceType<typeof Database.SqliteError> | undefined;
+  const code = found?.code ?? (damagedRow ? 'SQLITE_CORRUPT' : undefined);
+  if (!code) return undefined;
+  const reason = found ? `${found.message}, ${code}` : describeError(damagedRow);
+  const file = basename(path);
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new AppError(
+      'STORE_DAMAGED',
+      `${path}: the archive is damaged (${reason}). Restore ${file} from a backup, or salvage what can still be read ` +
+        `with the sqlite3 shell as the README says ("A damaged archive"); moving it aside starts a new archive`,
+      { cause: error },
+    );
+  }
+  if (code === 'SQLITE_FULL') {
+    return new AppError(
+      'STORE_IO',
+      `${path}: the disk is full (${reason}); what was being saved was not saved and nothing of it counts as done. Free space on the disk that holds ${dirname(path)}, then run again`,
+      { cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new AppError(
+      'STORE_IO',
+      `${path}: the archive could not be read or written (${reason}); check the disk and its file system (dmesg), then run again. If this persists, restore the archive from a backup`,
+      { cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new AppError(
+      'STORE_IO',
+      `${path}: the archive stayed in use by another process (${reason}); run again when it has finished`,
+      { cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return new AppError(
+      'STORE_IO',
+      `${path}: cannot write the archive (${reason}); make the file and its folder ${dirname(path)} writable by this user, on a disk that is not read-only`,
+      { cause: error },
+    );
+  }
+  return undefined;
+}
+
+/** An error and the chain of its causes. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let cause = error; cause !== undefined && chain.length < 8; cause = cause instanceof Error ? cause.cause : undefined) chain.push(cause);
+  return chain;
+}
+
+/** True for an empty file, false for a file with content, undefined when there is none. */
+function isEmptyFile(path: string): boolean | undefined {
+  try {
+    return statSync(path).size === 0;
+  } catch {
+    return undefined;
   }
 }
 

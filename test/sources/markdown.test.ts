@@ -203,11 +203,12 @@ describe('readFolder on temp folders', () => {
     expect(options.log.lines).toEqual([`warning: ${path}: no date; using the file's modification time 2021-01-02T03:04:05.000Z`]);
   });
 
-  it('reads links to files and does not follow links to folders', async () => {
+  it('reads links to files in the folder and does not follow links to folders', async () => {
     const dir = await tempDir();
     const elsewhere = await tempDir();
-    await writeFile(join(elsewhere, 'real.md'), POST);
-    await symlink(join(elsewhere, 'real.md'), join(dir, 'linked.md'));
+    await mkdir(join(dir, '.hidden'));
+    await writeFile(join(dir, '.hidden', 'real.md'), POST);
+    await symlink(join(dir, '.hidden', 'real.md'), join(dir, 'linked.md'));
     await symlink(elsewhere, join(dir, 'loop'));
     const options = readOptions();
     const { articles } = await readFolder(folder(dir), options);

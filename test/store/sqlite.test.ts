@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore, type NewArticle } from '../../src/store/sqlite.js';
+import { AppError } from '../../src/errors.js';
+import { archiveFault, SqliteStore, type NewArticle } from '../../src/store/sqlite.js';
 
 const now = new Date('2022-06-08T00:00:00Z');
 const stores: SqliteStore[] = [];
@@ -187,5 +188,24 @@ describe('SqliteStore', () => {
       lastError: '500',
       nextCheck: now,
     });
+  });
+
+  it('reports a row whose JSON cannot be read as damage of the archive, naming the article', async () => {
+    const store = await openStore();
+    store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now);
+    const db = new Database(store.path);
+    db.prepare("UPDATE articles SET categories = '\u00a5\u00a5' WHERE id = 'tag:x:a'").run();
+    db.close();
+    let error: unknown;
+    try {
+      store.latestArticles(10);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('STORE_DAMAGED');
+    const fault = archiveFault(new AppError('OUTPUT_IO', 'writing output failed', { cause: error }), store.path);
+    expect(fault?.message).toMatch(new RegExp(`^${store.path}: the archive is damaged \\(the row of article tag:x:a cannot be read \\(.*JSON`));
+    expect(archiveFault(new Error('something else'), store.path)).toBeUndefined();
   });
 });
