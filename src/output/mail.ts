@@ -9,7 +9,7 @@ import { requireCommonJs } from '../util/require-cjs.js';
 // sent on a later try (temporary), or never will be as things stand (permanent).
 
 export interface SmtpSettings {
-  /** SMTP_URL, e.g. smtp://user:pass@host:587 or smtps://host:465. The fields below override its parts. */
+  /** SMTP_URL, e.g. smtp://user@host:587 or smtps://host:465 (the password comes from SMTP_PASSWORD only). The fields below override its parts. */
   url?: string;
   host?: string;
   port?: number;
@@ -210,7 +210,7 @@ function parseSmtpUrl(value: string): { host?: string; port?: number; secure?: b
   try {
     url = new URL(value);
   } catch {
-    throw new AppError('CONFIG_INVALID', 'SMTP_URL: not a URL (e.g. smtp://user:password@host:587)');
+    throw new AppError('CONFIG_INVALID', 'SMTP_URL: not a URL (e.g. smtp://user@host:587)');
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new AppError('CONFIG_INVALID', `SMTP_URL: must start with smtp:// or smtps://, got ${url.protocol}//`);

@@ -1,7 +1,7 @@
 // Summaries: the editor's opening blockquote, else the lead sentences; never bylines or boilerplate.
 import { describe, expect, it } from 'vitest';
 import { summarize, SUMMARY_MAX_CHARS, type Block } from '../../src/clean/index.js';
-import { cleanPost, readAllPosts, readCorpusPost, readSeed } from './posts.js';
+import { cleanPost, NO_CORPUS, readAllPosts, readCorpusPost, readSeed } from './posts.js';
 
 const EXPECTED: Record<string, string> = {
   // Starts with the editor's blockquote.
@@ -37,7 +37,7 @@ function read(name: string) {
 }
 
 describe('expected summaries', () => {
-  it.each(Object.keys(EXPECTED))('%s', (name) => {
+  it.each(Object.keys(EXPECTED).filter((name) => !NO_CORPUS || /^\d{3}_/.test(name)))('%s', (name) => {
     expect(cleanPost(read(name)).summary).toBe(EXPECTED[name]);
   });
 });

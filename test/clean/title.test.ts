@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { repairTitle } from '../../src/clean/index.js';
 import { repairMojibake } from '../../src/clean/mojibake.js';
 import { plainText } from '../../src/clean/title.js';
-import { readCorpusPost } from './posts.js';
+import { NO_CORPUS, readCorpusPost } from './posts.js';
 
 describe('repairTitle', () => {
   it.each([
@@ -28,7 +28,7 @@ describe('repairTitle', () => {
     const expected = 'LPR连续11个月不变 业内人士：年内加息降息概率都不大';
     expect(repairTitle(`"""""""""'${expected}'"""""""""`)).toBe(expected);
     expect(repairTitle(`'${expected}'`)).toBe(expected);
-    expect(repairTitle(readCorpusPost('s008-oldlayout').title)).toBe(expected);
+    if (!NO_CORPUS) expect(repairTitle(readCorpusPost('s008-oldlayout').title)).toBe(expected);
   });
 
   it('keeps a leading quoted phrase and curls its ASCII quotes', () => {

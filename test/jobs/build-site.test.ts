@@ -20,13 +20,15 @@ date: 2022-07-01 10:00
 `;
 
 describe('building the site', () => {
-  it('gives each theme of the newest articles a page and two feeds, listed on the index', async () => {
+  it('gives each theme of the newest articles a page and two feeds with their pages, listed on the index', async () => {
     const context = await createTestContext({ sources: [SEEDS] });
     await runCollect(context);
     const summary = await runBuild(context);
     const themes = await readdir(join(context.config.output, 'themes'));
-    expect(themes.length).toBe(3 * summary.themes);
-    expect(themes).toEqual(expect.arrayContaining(['smes-private-economy.html', 'smes-private-economy.xml', 'smes-private-economy.json']));
+    expect(themes.length).toBe(5 * summary.themes);
+    expect(themes).toEqual(
+      expect.arrayContaining(['smes-private-economy.html', 'smes-private-economy.xml', 'smes-private-economy.json', 'smes-private-economy.xml.html', 'smes-private-economy.json.html']),
+    );
     const index = await readFile(join(context.config.output, 'index.html'), 'utf8');
     for (const name of themes) expect(index).toContain(`href="themes/${name}"`);
     expect(index).toContain('href="digests/index.html"');

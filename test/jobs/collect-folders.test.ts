@@ -86,9 +86,10 @@ describe('collecting a folder', () => {
     await runCollect({ ...context, config });
     const incremental = await runBuild({ ...context, config });
     expect(incremental).toMatchObject({ pages: 1, full: false, articles: 6 });
-    // The new page, the three feeds, the index, and the page and two feeds of the theme it joined
-    // (其他要闻) changed; the other themes' files, the stylesheets and the icon did not.
-    expect(incremental.files.written).toBe(8);
+    // The new page, the three feeds and their pages, the index, and the page, two feeds and their
+    // pages of the theme it joined (其他要闻) changed; the other themes' files, the stylesheet and
+    // the icon did not.
+    expect(incremental.files.written).toBe(13);
     expect(await readFile(join(context.config.output, 'themes/other.xml'), 'utf8')).toContain('新文章');
 
     const moved = { ...config, site: { ...config.site, url: 'https://news.example.org/' } };
