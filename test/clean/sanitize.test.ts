@@ -7,7 +7,7 @@ import { cleanBody, sanitize } from '../../src/clean/index.js';
 import { parseHtml } from '../../src/clean/parse.js';
 import { CONTENT_DROPPING_TAGS } from '../../src/clean/dom.js';
 import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS } from '../../src/clean/sanitize.js';
-import { cleanPost, readAllPosts } from './posts.js';
+import { cleanPost, NO_CORPUS, readAllPosts } from './posts.js';
 
 describe('sanitize', () => {
   it('removes scripts with their content and reports them', () => {
@@ -165,7 +165,7 @@ describe('sanitize agrees with sanitize-html on the same allowlist', () => {
 
   it('leaves sanitize-html nothing to remove in the cleaned seeds and corpus posts', () => {
     const posts = readAllPosts();
-    expect(posts.length).toBeGreaterThanOrEqual(15);
+    expect(posts.length).toBeGreaterThanOrEqual(NO_CORPUS ? 5 : 15);
     for (const post of posts) {
       const { html } = cleanPost(post);
       expect(canonical(sanitizeHtml(html, REFERENCE)), post.name).toBe(canonical(html));
