@@ -11,7 +11,12 @@ const FEED_PATH = '/wild-items.xml';
 const FEED_BYTES = readFileSync(`${FEEDS}${FEED_PATH}`);
 
 /** Small limits so every fault ends in well under a second. */
-const FAST: FetchFeedOptions = { connectTimeoutMs: 300, totalTimeoutMs: 600 };
+/**
+ * For the tests that are not about time: limits no loopback answer comes near, even on a loaded
+ * machine. The timeout tests set their own, and assert only what a timer cannot get wrong: it
+ * never fires early, and the error says which limit was hit.
+ */
+const FAST: FetchFeedOptions = { connectTimeoutMs: 10_000, totalTimeoutMs: 20_000 };
 
 let server: FeedServer;
 
@@ -145,7 +150,6 @@ describe('fetchFeed: redirects', () => {
     expect(error.code).toBe('FETCH_REDIRECT');
     expect(error.message).toMatch(new RegExp(`^${escape(url)}: redirect loop`));
     expect(error.message).toContain('/_fault/loop/b');
-    expect(ms).toBeLessThan(2000);
   });
 
   it('stops after maxRedirects', async () => {
@@ -204,33 +208,30 @@ describe('fetchFeed: timeouts, size cap and broken connections', () => {
     expect(error.code).toBe('FETCH_TIMEOUT');
     expect(error.message).toBe(`${url}: no response within 300 ms`);
     expect(ms).toBeGreaterThanOrEqual(290);
-    expect(ms).toBeLessThan(1500);
   });
 
   it('cuts a slow-drip body at the total timeout', async () => {
     const url = server.url('/_fault/drip?interval=20');
-    const { error, ms } = await failure(url, { connectTimeoutMs: 300, totalTimeoutMs: 500 });
+    // The headers come at once; the connect limit is far off, so only the total limit can end it.
+    const { error, ms } = await failure(url, { connectTimeoutMs: 10_000, totalTimeoutMs: 1000 });
     expect(error.code).toBe('FETCH_TIMEOUT');
-    expect(error.message).toMatch(new RegExp(`^${escape(url)}: not complete within 500 ms; \\d+ bytes of the body received$`));
-    expect(ms).toBeGreaterThanOrEqual(490);
-    expect(ms).toBeLessThan(1500);
+    expect(error.message).toMatch(new RegExp(`^${escape(url)}: not complete within 1000 ms; \\d+ bytes of the body received$`));
+    expect(ms).toBeGreaterThanOrEqual(990);
   });
 
   it('refuses a body whose Content-Length is over the cap without downloading it', async () => {
     const url = server.url('/_fault/huge?bytes=52428800');
-    const { error, ms } = await failure(url, { ...FAST, maxBytes: 1024 * 1024 });
+    const { error } = await failure(url, { ...FAST, maxBytes: 1024 * 1024 });
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toBe(`${url}: body too large (Content-Length 52428800; limit 1048576 bytes)`);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('stops a streamed 50 MB body as soon as it passes the cap', async () => {
     const url = server.url('/_fault/huge?bytes=52428800&chunked=1');
     const heapBefore = process.memoryUsage().heapUsed;
-    const { error, ms } = await failure(url, { ...FAST, totalTimeoutMs: 5000, maxBytes: 1024 * 1024 });
+    const { error } = await failure(url, { ...FAST, maxBytes: 1024 * 1024 });
     expect(error.code).toBe('FETCH_TOO_LARGE');
     expect(error.message).toBe(`${url}: body too large (more than 1048576 bytes received; limit 1048576 bytes)`);
-    expect(ms).toBeLessThan(2000);
     // The server could only push what socket buffers held after the client stopped reading.
     await new Promise((done) => setTimeout(done, 100));
     const sent = server.requests.find((request) => request.path.includes('chunked=1'))?.bodyBytesSent ?? 0;
@@ -243,7 +244,6 @@ describe('fetchFeed: timeouts, size cap and broken connections', () => {
     const { error, ms } = await failure(url);
     expect(error.code).toBe('FETCH_NETWORK');
     expect(error.message).toMatch(new RegExp(`^${escape(url)}: connection closed mid-body after \\d+ bytes`));
-    expect(ms).toBeLessThan(1000);
   });
 
   it('reports a refused connection', async () => {
@@ -252,7 +252,6 @@ describe('fetchFeed: timeouts, size cap and broken connections', () => {
     const { error, ms } = await failure(url);
     expect(error.code).toBe('FETCH_NETWORK');
     expect(error.message).toBe(`${url}: connection refused by 127.0.0.1:${port}`);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('reports a failed DNS lookup (as undici reports it; no query leaves the machine)', async () => {
