@@ -110,6 +110,7 @@ describe('failing sources', () => {
       loop: server.url('/_fault/loop/a'),
       huge: server.url('/_fault/huge?bytes=52428800'),
       reset: server.url('/_fault/reset/rodel-reader-zh/Rss_meituan.xml'),
+      unaskedNotModified: server.url('/_fault/status/304'),
     };
     const good = server.url('/rodel-reader-zh/Atom_ruanyifeng.xml');
     const config = { ...context.config, feeds: [...Object.values(faults), good].map((url) => ({ name: new URL(url).pathname.replace(/\W+/g, '-'), url })) };
@@ -125,6 +126,7 @@ describe('failing sources', () => {
       loop: /redirect loop/,
       huge: /too large/,
       reset: /connection closed mid-body/,
+      unaskedNotModified: /HTTP 304 Not Modified to a request without validators/,
     };
     for (const [name, url] of Object.entries(faults)) {
       const state = context.store.getSourceState(url);
