@@ -356,7 +356,8 @@ async function collectFeed(feed: FeedSource, context: JobContext, summary: Colle
       import('../sources/parse-feed.js'),
       import('./folder-items.js'),
     ]);
-    const { text } = decodeFeed(result.body, result.contentType);
+    const { text, warning: charsetWarning } = decodeFeed(result.body, result.contentType);
+    if (charsetWarning) log.warn(`${result.url}: ${charsetWarning}`);
     const parsed = parseFeed(text, { url: result.url, source: feed.name, zone: config.timeZone, now });
     for (const warning of parsed.warnings) log.warn(warning);
     const items: CollectedItem[] = [];

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +193,27 @@ describe('politeness', () => {
     const summary = await runCollect(context);
     expect(summary.new).toBe(5);
     expect(most).toBe(2);
+    context.store.close();
+  });
+});
+
+describe('a charset label that lies', () => {
+  it('reads GBK bytes served as UTF-8 (header and declaration) as GB18030, with a warning naming both', async () => {
+    const gbk = readFileSync(join(FEEDS, 'chardet-gb2312/softsea.net.xml'));
+    const lying = Buffer.from(gbk.toString('latin1').replace('encoding="gb2312"', 'encoding="UTF-8"'), 'latin1');
+    expect(lying.includes('encoding="UTF-8"')).toBe(true);
+    server.route('/lying/gbk.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=UTF-8' });
+      response.end(lying);
+    });
+    const url = server.url('/lying/gbk.xml');
+    const context = await createTestContext({ sources: [], feeds: [url] });
+    const summary = await runCollect(context);
+    expect(summary.new).toBeGreaterThan(0);
+    const articles = articlesOf(context, url);
+    expect(articles.map((article) => article.title).join('\n')).toMatch(/[\u4e00-\u9fff]{4}/u);
+    for (const article of articles) expect(article.title + article.text, article.title).not.toContain('\ufffd');
+    expect(context.log.lines).toContainEqual(expect.stringContaining(`${url}: declared UTF-8 (HTTP header and XML declaration) but the bytes are not UTF-8; read as GB18030`));
     context.store.close();
   });
 });
