@@ -197,6 +197,51 @@ describe('politeness', () => {
   });
 });
 
+describe('a feed of very many items', () => {
+  /** An RSS feed of `count` items, listed oldest first (the order must not matter), every seventh undated. */
+  function generatedFeed(count: number): string {
+    const items = Array.from({ length: count }, (_, index) => {
+      const date = index % 7 === 3 ? '' : `<pubDate>${new Date(Date.UTC(2022, 0, 1) + index * 3_600_000).toUTCString()}</pubDate>`;
+      return `<item><title>第${index}条快讯</title><link>https://many.example/${index}</link>${date}<description>&lt;p&gt;第${index}条正文。&lt;/p&gt;</description></item>`;
+    });
+    return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>很多条</title><link>https://many.example/</link><pubDate>${new Date(Date.UTC(2021, 0, 1)).toUTCString()}</pubDate>${items.join('')}</channel></rss>`;
+  }
+
+  it('keeps the newest fetch.maxItems items by date and says how many were left out', async () => {
+    const feed = generatedFeed(60);
+    server.route('/many/sixty.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      response.end(feed);
+    });
+    const url = server.url('/many/sixty.xml');
+    const context = await createTestContext({ sources: [], feeds: [url], file: { fetch: { maxItems: 20 } } });
+    const summary = await runCollect(context);
+    expect(summary).toMatchObject({ new: 20, failedSources: [] });
+    // The 20 newest dated items, 59 back to 36 less the undated ones among them (38, 45, 52, 59);
+    // the undated ones stand at the feed's date (2021), the oldest.
+    const expected = Array.from({ length: 60 }, (_, index) => index).filter((index) => index % 7 !== 3).slice(-20);
+    const titles = articlesOf(context, url).map((article) => article.title);
+    expect(new Set(titles)).toEqual(new Set(expected.map((index) => `第${index}条快讯`)));
+    expect(context.log.lines).toContain(`warning: ${url}: 60 items; kept the newest 20 (fetch.maxItems) and left out 40`);
+    context.store.close();
+  });
+
+  it('keeps 500 by default, in the order the feed lists them when none is dated', async () => {
+    const undated = generatedFeed(700).replace(/<pubDate>[^<]*<\/pubDate>/g, '');
+    server.route('/many/undated.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      response.end(undated);
+    });
+    const url = server.url('/many/undated.xml');
+    const context = await createTestContext({ sources: [], feeds: [url] });
+    expect((await runCollect(context)).new).toBe(500);
+    const titles = new Set(articlesOf(context, url).map((article) => article.title));
+    expect(titles.has('第0条快讯') && titles.has('第499条快讯') && !titles.has('第500条快讯')).toBe(true);
+    expect(context.log.lines).toContain(`warning: ${url}: 700 items; kept the newest 500 (fetch.maxItems) and left out 200`);
+    context.store.close();
+  });
+});
+
 describe('a charset label that lies', () => {
   it('reads GBK bytes served as UTF-8 (header and declaration) as GB18030, with a warning naming both', async () => {
     const gbk = readFileSync(join(FEEDS, 'chardet-gb2312/softsea.net.xml'));
