@@ -197,6 +197,43 @@ describe('politeness', () => {
   });
 });
 
+describe('feed items nested thousands deep', () => {
+  it('cleans each through the capped parse, text kept, whether the body is CDATA, escaped or raw XML', async () => {
+    const depth = 5000; // the cost at any depth is the clean tests' business; this is about the path
+    // Each item's own sentence: the same text twice would be archived as a duplicate.
+    const unclosed = (name: string) => `<p>开头。</p>${'<i>'.repeat(depth)}深处的正文（${name}）。`;
+    const balanced = (name: string) => `<p>开头。</p>${'<i>'.repeat(depth)}深处的正文（${name}）。${'</i>'.repeat(depth)}`;
+    const escaped = unclosed('escaped').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const item = (name: string, description: string) =>
+      `<item><title>${name}</title><link>https://deep.example/${name}</link><pubDate>Wed, 08 Jun 2022 00:00:00 GMT</pubDate><description>${description}</description></item>`;
+    const rss = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>深</title><link>https://deep.example/</link>${[
+      item('cdata', `<![CDATA[${unclosed('cdata')}]]>`),
+      item('escaped', escaped),
+      item('raw', balanced('raw')),
+    ].join('')}</channel></rss>`;
+    const atom = `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>深</title><id>urn:deep</id><updated>2022-06-08T00:00:00Z</updated><entry><id>urn:deep:xhtml</id><title>xhtml</title><link href="https://deep.example/xhtml"/><updated>2022-06-08T00:00:00Z</updated><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${balanced('xhtml')}</div></content></entry></feed>`;
+    for (const [path, body] of [['/deep/rss.xml', rss], ['/deep/atom.xml', atom]] as const) {
+      server.route(path, (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' });
+        response.end(body);
+      });
+    }
+    const urls = [server.url('/deep/rss.xml'), server.url('/deep/atom.xml')];
+    const context = await createTestContext({ sources: [], feeds: urls });
+    const summary = await runCollect(context);
+    expect(summary).toMatchObject({ new: 4, skipped: 0, failedSources: [] });
+    const articles = urls.flatMap((url) => articlesOf(context, url));
+    expect(articles.map((article) => article.title).sort()).toEqual(['cdata', 'escaped', 'raw', 'xhtml']);
+    for (const article of articles) expect(article.text).toBe(`开头。\n\n深处的正文（${article.title}）。`);
+    for (const name of ['cdata', 'escaped', 'raw', 'xhtml']) {
+      expect(context.log.lines, name).toContainEqual(
+        expect.stringMatching(new RegExp(`^warning: https://deep\\.example/${name}: markup nested more than 256 levels deep: \\d+ elements`, 'u')),
+      );
+    }
+    context.store.close();
+  });
+});
+
 describe('a feed of very many items', () => {
   /** An RSS feed of `count` items, listed oldest first (the order must not matter), every seventh undated. */
   function generatedFeed(count: number): string {
