@@ -122,7 +122,7 @@ class Capper {
         if (!VOID.has(tag.name) && !isRawText(tag)) {
           this.leaveOut(at, tag.end);
           this.flattened += 1;
-          this.push({ name: tag.name, kept: false });
+          if (!(tag.selfClosing && this.foreign.at(-1))) this.push({ name: tag.name, kept: false });
           return;
         }
       } else {
