@@ -74,6 +74,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, {}, cwd)).toThrow(/workers: must be a whole number from 0 to 16, got 1\.5/);
   });
 
+  it('caps the items kept per feed fetch at 500 unless fetch.maxItems says otherwise', async () => {
+    const cwd = await tempDir();
+    expect(loadConfig({}, {}, cwd).fetch.maxItems).toBe(500);
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ fetch: { maxItems: 40 } }));
+    expect(loadConfig({}, {}, cwd).fetch).toMatchObject({ maxItems: 40, maxBytes: 10 * 1024 * 1024 });
+    for (const bad of [0, 2.5, '100']) {
+      await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ fetch: { maxItems: bad } }));
+      expect(() => loadConfig({}, {}, cwd), String(bad)).toThrow(/fetch\.maxItems: must be a/);
+    }
+  });
+
   it('names a config file that is not JSON, or missing when asked for', async () => {
     const cwd = await tempDir();
     await writeFile(join(cwd, 'broken.json'), '{ "site": ');

@@ -35,8 +35,9 @@ const META_EDGE_PARAGRAPHS = 3;
 /** Cleans one article body: boilerplate out, metadata lifted, images fixed, HTML sanitized. */
 export function cleanBody(input: CleanInput): CleanResult {
   const rules = rulesForHost(hostOf(input.baseUrl));
-  const root = parseHtml(stripCommentsAndCdata(input.html));
-  const pass: CleanPass = { root, rules, baseUrl: input.baseUrl, warnings: [] };
+  const warnings: string[] = [];
+  const root = parseHtml(stripCommentsAndCdata(input.html), warnings);
+  const pass: CleanPass = { root, rules, baseUrl: input.baseUrl, warnings };
 
   removeBoilerplate(pass);
   const images = fixImages(pass);

@@ -3,21 +3,32 @@ import { load } from 'cheerio/slim';
 import type { ChildNode, Document, ParentNode } from 'domhandler';
 import { CONTENT_DROPPING_TAGS, isElement } from './dom.js';
 import { setChildren } from './edit.js';
+import { capNesting } from './nesting.js';
 
 const PARSE_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
 
 /**
  * Below this depth, elements give way to their content. No article comes near it; a body nested
- * thousands deep would otherwise exhaust the stack of the recursive passes, and sooner on the main
- * thread than in a worker, whose stack is larger.
+ * thousands deep would otherwise take the parser time growing with the square of the depth, and
+ * exhaust the stack of the recursive passes (sooner on the main thread than in a worker).
  */
 export const MAX_NESTING = 256;
 
-/** The parsed body; below MAX_NESTING levels, only the innermost nodes are kept. */
-export function parseHtml(html: string): Document {
+/**
+ * The parsed body; below MAX_NESTING levels, only the innermost nodes are kept. `warnings` gets a
+ * note when that happened.
+ */
+export function parseHtml(html: string, warnings?: string[]): Document {
+  if (!hasMoreTagsThan(html, MAX_NESTING)) return load(html, PARSE_OPTIONS, false)._root;
+  // The markup is capped before the parse (the parser's work grows with the depth), and the tree
+  // after it, which holds whatever the markup does.
+  const capped = capNesting(html, MAX_NESTING);
+  if (capped.flattened > 0) {
+    warnings?.push(`markup nested more than ${MAX_NESTING} levels deep: ${capped.flattened} elements below that gave way to their content`);
+  }
   // The document `load` builds, which `$.root()` would wrap: building that wrapper costs a tenth of the parse.
-  const root = load(html, PARSE_OPTIONS, false)._root;
-  if (hasMoreTagsThan(html, MAX_NESTING)) flattenBelow(root, MAX_NESTING);
+  const root = load(capped.html, PARSE_OPTIONS, false)._root;
+  flattenBelow(root, MAX_NESTING);
   return root;
 }
 

@@ -353,16 +353,22 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
       store.saveSourceState(next);
       return;
     }
-    const [{ decodeFeed }, { parseFeed }, { prepareArticle }] = await Promise.all([
+    const [{ decodeFeed }, { parseFeed }, { keepNewest }, { prepareArticle }] = await Promise.all([
       import('../sources/feed-charset.js'),
       import('../sources/parse-feed.js'),
+      import('../sources/newest-items.js'),
       import('./folder-items.js'),
     ]);
-    const { text } = decodeFeed(result.body, result.contentType);
+    const { text, warning: charsetWarning } = decodeFeed(result.body, result.contentType);
+    if (charsetWarning) log.warn(`${result.url}: ${charsetWarning}`);
     const parsed = parseFeed(text, { url: result.url, source: feed.name, zone: config.timeZone, now });
     for (const warning of parsed.warnings) log.warn(warning);
+    const { kept, leftOut } = keepNewest(parsed.articles, config.fetch.maxItems);
+    if (leftOut > 0) {
+      log.warn(`${result.url}: ${parsed.articles.length} items; kept the newest ${kept.length} (fetch.maxItems) and left out ${leftOut}`);
+    }
     const items: CollectedItem[] = [];
-    for (const raw of parsed.articles) {
+    for (const raw of kept) {
       try {
         items.push(await prepareArticle(withKnownId(raw, context), { where: itemPlace(raw, result.url), idAuthority, log }));
       } catch (error) {

@@ -1,11 +1,13 @@
 import { isUtf8 } from 'node:buffer';
+import { analyse } from 'chardet';
 import iconv from 'iconv-lite';
 
 // Bytes of a fetched feed → text. The charset comes from (in order) a byte order mark, the HTTP
 // Content-Type, the XML declaration, an HTML <meta charset>; GB2312 and GBK labels are read as
-// GB18030 because real "GB2312" feeds contain GBK and GB18030 characters.
+// GB18030 because real "GB2312" feeds contain GBK and GB18030 characters. The bytes have the last
+// word: a UTF-8 label on bytes that are not UTF-8 is a mistake of the server or the feed's author.
 
-export type CharsetSource = 'bom' | 'http' | 'xml-declaration' | 'meta' | 'default';
+export type CharsetSource = 'bom' | 'http' | 'xml-declaration' | 'meta' | 'detected' | 'default';
 
 export interface DecodedFeed {
   /** The text, without byte order mark and without whitespace before the first `<` or `{`. */
@@ -14,10 +16,20 @@ export interface DecodedFeed {
   charset: string;
   /** Where the charset came from. */
   charsetFrom: CharsetSource;
+  /** Set when the declared charset did not fit the bytes: what was declared and what was done. */
+  warning?: string;
 }
 
 /** Bytes searched for an XML declaration or a meta tag; both must be near the top. */
 const PROLOG_BYTES = 4096;
+/** Enough bytes for chardet to decide, without scanning a 10 MiB feed. */
+const DETECTION_SAMPLE_BYTES = 64 * 1024;
+/**
+ * Bytes labelled UTF-8 that fail to decode are still UTF-8, damaged here and there, when at most
+ * this share of their non-ASCII characters come out as U+FFFD; text in another charset read as
+ * UTF-8 comes out as U+FFFD nearly throughout (GBK: two in three characters or more).
+ */
+const DAMAGED_UTF8_MAX_SHARE = 0.05;
 
 /**
  * Labels as declared → the decoder to use. Follows the WHATWG Encoding Standard where it widens a
@@ -64,17 +76,73 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string): DecodedFeed
   const bom = charsetFromBom(bytes);
   if (bom) return finish(iconv.decode(asBuffer(bytes.subarray(bom.length)), bom.charset), bom.charset, 'bom');
 
-  const http = normalizeCharset(charsetOfContentType(contentType));
   const prolog = asBuffer(bytes.subarray(0, PROLOG_BYTES)).toString('latin1');
-  const declared = normalizeCharset(xmlDeclarationEncoding(prolog));
-  const meta = normalizeCharset(metaCharset(prolog));
+  const labels: Labels = {
+    http: normalizeCharset(charsetOfContentType(contentType)),
+    'xml-declaration': normalizeCharset(xmlDeclarationEncoding(prolog)),
+    meta: normalizeCharset(metaCharset(prolog)),
+  };
+  const chosen = chooseLabel(bytes, labels);
+  if (!chosen) return decodeUndeclared(bytes);
+  if (chosen.charset === 'utf-8' && !isUtf8(bytes)) return decodeNotUtf8(bytes, chosen.from, labels);
+  return finish(iconv.decode(asBuffer(bytes), chosen.charset), chosen.charset, chosen.from);
+}
 
-  if (http && !(declared && declared !== http && httpCharsetLooksWrong(http, bytes))) {
-    return finish(iconv.decode(asBuffer(bytes), http), http, 'http');
+type Labels = Record<'http' | 'xml-declaration' | 'meta', string | undefined>;
+
+/**
+ * The header's charset, unless the document declares another one and the header looks like a
+ * server default; then the XML declaration; then a meta tag.
+ */
+function chooseLabel(bytes: Uint8Array, labels: Labels): { charset: string; from: CharsetSource } | undefined {
+  const { http, 'xml-declaration': declared, meta } = labels;
+  if (http && !(declared && declared !== http && httpCharsetLooksWrong(http, bytes))) return { charset: http, from: 'http' };
+  if (declared) return { charset: declared, from: 'xml-declaration' };
+  if (meta) return { charset: meta, from: 'meta' };
+  return undefined;
+}
+
+const LABEL_NAMES: Labels = { http: 'HTTP header', 'xml-declaration': 'XML declaration', meta: 'meta tag' };
+
+/**
+ * Bytes declared UTF-8 that are not: kept as UTF-8 when only a few sequences are broken (each one
+ * becomes U+FFFD), else read in the charset chardet finds, with a warning either way.
+ */
+function decodeNotUtf8(bytes: Uint8Array, from: CharsetSource, labels: Labels): DecodedFeed {
+  const sayUtf8 = (Object.keys(labels) as (keyof Labels)[]).filter((source) => labels[source] === 'utf-8');
+  const declared = `declared UTF-8 (${sayUtf8.map((source) => LABEL_NAMES[source]).join(' and ')})`;
+  const asUtf8 = asBuffer(bytes).toString('utf8');
+  const broken = countReplacements(asUtf8);
+  if (broken <= DAMAGED_UTF8_MAX_SHARE * countNonAscii(asUtf8)) {
+    const sequences = broken === 1 ? '1 byte sequence that is not UTF-8' : `${broken} byte sequences that are not UTF-8`;
+    return { ...finish(asUtf8, 'utf-8', from), warning: `${declared} but has ${sequences}; each reads as U+FFFD` };
   }
-  if (declared) return finish(iconv.decode(asBuffer(bytes), declared), declared, 'xml-declaration');
-  if (meta) return finish(iconv.decode(asBuffer(bytes), meta), meta, 'meta');
-  return decodeUndeclared(bytes);
+  const charset = detectCharset(bytes);
+  return {
+    ...finish(iconv.decode(asBuffer(bytes), charset), charset, 'detected'),
+    warning: `${declared} but the bytes are not UTF-8; read as ${charset.toUpperCase()}, the charset they look like`,
+  };
+}
+
+/** chardet's likeliest charset that iconv-lite decodes (legacy labels widened), else GB18030. */
+function detectCharset(bytes: Uint8Array): string {
+  for (const match of analyse(bytes.subarray(0, DETECTION_SAMPLE_BYTES))) {
+    const charset = normalizeCharset(match.name);
+    if (charset && charset !== 'utf-8') return charset;
+  }
+  return 'gb18030';
+}
+
+function countReplacements(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\ufffd'); at !== -1; at = text.indexOf('\ufffd', at + 1)) count += 1;
+  return count;
+}
+
+function countNonAscii(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 0x7f) count += 1;
+  return count;
 }
 
 /** The `charset` parameter of a Content-Type header, unquoted. */

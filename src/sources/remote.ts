@@ -151,6 +151,15 @@ export async function fetchFeed(request: FeedRequest, options: FetchFeedOptions 
 
       if (response.status === 304) {
         await discardBody(response);
+        // "Not modified" since what? Without validators there is no copy to keep, and taking it as
+        // success would leave the feed uncollected for good without a word.
+        if (!hasValidators(request)) {
+          throw new FetchError(
+            'FETCH_HTTP',
+            `${request.url}: HTTP 304 Not Modified to a request without validators (no ETag or Last-Modified was sent)${hopNote(progress)}; the server sent no feed`,
+            { url: request.url, status: 304 },
+          );
+        }
         return { status: 'not-modified', url: progress.currentUrl, ...(permanentUrl && { permanentUrl }) };
       }
 
@@ -203,8 +212,12 @@ function requestHeaders(request: FeedRequest, userAgent: string): Record<string,
   // With validators, fetch would add "Cache-Control: no-cache", and servers that honour it (the
   // `fresh` check of Express and serve-static) then answer 200 instead of 304. max-age=0 still
   // asks for revalidation, as a browser reload does, without forbidding the 304.
-  if (request.etag || request.lastModified) headers['cache-control'] = 'max-age=0';
+  if (hasValidators(request)) headers['cache-control'] = 'max-age=0';
   return headers;
+}
+
+function hasValidators(request: FeedRequest): boolean {
+  return Boolean(request.etag || request.lastModified);
 }
 
 function redirectTarget(response: Response, progress: Progress): string {

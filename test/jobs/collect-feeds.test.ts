@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,7 @@ describe.skipIf(noCorpus)('failing sources', () => {
       loop: server.url('/_fault/loop/a'),
       huge: server.url('/_fault/huge?bytes=52428800'),
       reset: server.url('/_fault/reset/rodel-reader-zh/Rss_meituan.xml'),
+      unaskedNotModified: server.url('/_fault/status/304'),
     };
     const good = server.url('/rodel-reader-zh/Atom_ruanyifeng.xml');
     const config = { ...context.config, feeds: [...Object.values(faults), good].map((url) => ({ name: new URL(url).pathname.replace(/\W+/g, '-'), url })) };
@@ -125,6 +126,7 @@ describe.skipIf(noCorpus)('failing sources', () => {
       loop: /redirect loop/,
       huge: /too large/,
       reset: /connection closed mid-body/,
+      unaskedNotModified: /HTTP 304 Not Modified to a request without validators/,
     };
     for (const [name, url] of Object.entries(faults)) {
       const state = context.store.getSourceState(url);
@@ -191,6 +193,109 @@ describe.skipIf(noCorpus)('politeness', () => {
     const summary = await runCollect(context);
     expect(summary.new).toBe(5);
     expect(most).toBe(2);
+    context.store.close();
+  });
+});
+
+describe('feed items nested thousands deep', () => {
+  it('cleans each through the capped parse, text kept, whether the body is CDATA, escaped or raw XML', async () => {
+    const depth = 5000; // the cost at any depth is the clean tests' business; this is about the path
+    // Each item's own sentence: the same text twice would be archived as a duplicate.
+    const unclosed = (name: string) => `<p>开头。</p>${'<i>'.repeat(depth)}深处的正文（${name}）。`;
+    const balanced = (name: string) => `<p>开头。</p>${'<i>'.repeat(depth)}深处的正文（${name}）。${'</i>'.repeat(depth)}`;
+    const escaped = unclosed('escaped').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const item = (name: string, description: string) =>
+      `<item><title>${name}</title><link>https://deep.example/${name}</link><pubDate>Wed, 08 Jun 2022 00:00:00 GMT</pubDate><description>${description}</description></item>`;
+    const rss = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>深</title><link>https://deep.example/</link>${[
+      item('cdata', `<![CDATA[${unclosed('cdata')}]]>`),
+      item('escaped', escaped),
+      item('raw', balanced('raw')),
+    ].join('')}</channel></rss>`;
+    const atom = `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>深</title><id>urn:deep</id><updated>2022-06-08T00:00:00Z</updated><entry><id>urn:deep:xhtml</id><title>xhtml</title><link href="https://deep.example/xhtml"/><updated>2022-06-08T00:00:00Z</updated><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${balanced('xhtml')}</div></content></entry></feed>`;
+    for (const [path, body] of [['/deep/rss.xml', rss], ['/deep/atom.xml', atom]] as const) {
+      server.route(path, (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' });
+        response.end(body);
+      });
+    }
+    const urls = [server.url('/deep/rss.xml'), server.url('/deep/atom.xml')];
+    const context = await createTestContext({ sources: [], feeds: urls });
+    const summary = await runCollect(context);
+    expect(summary).toMatchObject({ new: 4, skipped: 0, failedSources: [] });
+    const articles = urls.flatMap((url) => articlesOf(context, url));
+    expect(articles.map((article) => article.title).sort()).toEqual(['cdata', 'escaped', 'raw', 'xhtml']);
+    for (const article of articles) expect(article.text).toBe(`开头。\n\n深处的正文（${article.title}）。`);
+    for (const name of ['cdata', 'escaped', 'raw', 'xhtml']) {
+      expect(context.log.lines, name).toContainEqual(
+        expect.stringMatching(new RegExp(`^warning: https://deep\\.example/${name}: markup nested more than 256 levels deep: \\d+ elements`, 'u')),
+      );
+    }
+    context.store.close();
+  });
+});
+
+describe('a feed of very many items', () => {
+  /** An RSS feed of `count` items, listed oldest first (the order must not matter), every seventh undated. */
+  function generatedFeed(count: number): string {
+    const items = Array.from({ length: count }, (_, index) => {
+      const date = index % 7 === 3 ? '' : `<pubDate>${new Date(Date.UTC(2022, 0, 1) + index * 3_600_000).toUTCString()}</pubDate>`;
+      return `<item><title>第${index}条快讯</title><link>https://many.example/${index}</link>${date}<description>&lt;p&gt;第${index}条正文。&lt;/p&gt;</description></item>`;
+    });
+    return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>很多条</title><link>https://many.example/</link><pubDate>${new Date(Date.UTC(2021, 0, 1)).toUTCString()}</pubDate>${items.join('')}</channel></rss>`;
+  }
+
+  it('keeps the newest fetch.maxItems items by date and says how many were left out', async () => {
+    const feed = generatedFeed(60);
+    server.route('/many/sixty.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      response.end(feed);
+    });
+    const url = server.url('/many/sixty.xml');
+    const context = await createTestContext({ sources: [], feeds: [url], file: { fetch: { maxItems: 20 } } });
+    const summary = await runCollect(context);
+    expect(summary).toMatchObject({ new: 20, failedSources: [] });
+    // The 20 newest dated items, 59 back to 36 less the undated ones among them (38, 45, 52, 59);
+    // the undated ones stand at the feed's date (2021), the oldest.
+    const expected = Array.from({ length: 60 }, (_, index) => index).filter((index) => index % 7 !== 3).slice(-20);
+    const titles = articlesOf(context, url).map((article) => article.title);
+    expect(new Set(titles)).toEqual(new Set(expected.map((index) => `第${index}条快讯`)));
+    expect(context.log.lines).toContain(`warning: ${url}: 60 items; kept the newest 20 (fetch.maxItems) and left out 40`);
+    context.store.close();
+  });
+
+  it('keeps 500 by default, in the order the feed lists them when none is dated', async () => {
+    const undated = generatedFeed(700).replace(/<pubDate>[^<]*<\/pubDate>/g, '');
+    server.route('/many/undated.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      response.end(undated);
+    });
+    const url = server.url('/many/undated.xml');
+    const context = await createTestContext({ sources: [], feeds: [url] });
+    expect((await runCollect(context)).new).toBe(500);
+    const titles = new Set(articlesOf(context, url).map((article) => article.title));
+    expect(titles.has('第0条快讯') && titles.has('第499条快讯') && !titles.has('第500条快讯')).toBe(true);
+    expect(context.log.lines).toContain(`warning: ${url}: 700 items; kept the newest 500 (fetch.maxItems) and left out 200`);
+    context.store.close();
+  });
+});
+
+describe.skipIf(noCorpus)('a charset label that lies', () => {
+  it('reads GBK bytes served as UTF-8 (header and declaration) as GB18030, with a warning naming both', async () => {
+    const gbk = readFileSync(join(FEEDS, 'chardet-gb2312/softsea.net.xml'));
+    const lying = Buffer.from(gbk.toString('latin1').replace('encoding="gb2312"', 'encoding="UTF-8"'), 'latin1');
+    expect(lying.includes('encoding="UTF-8"')).toBe(true);
+    server.route('/lying/gbk.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=UTF-8' });
+      response.end(lying);
+    });
+    const url = server.url('/lying/gbk.xml');
+    const context = await createTestContext({ sources: [], feeds: [url] });
+    const summary = await runCollect(context);
+    expect(summary.new).toBeGreaterThan(0);
+    const articles = articlesOf(context, url);
+    expect(articles.map((article) => article.title).join('\n')).toMatch(/[\u4e00-\u9fff]{4}/u);
+    for (const article of articles) expect(article.title + article.text, article.title).not.toContain('\ufffd');
+    expect(context.log.lines).toContainEqual(expect.stringContaining(`${url}: declared UTF-8 (HTTP header and XML declaration) but the bytes are not UTF-8; read as GB18030`));
     context.store.close();
   });
 });

@@ -91,6 +91,30 @@ describe('decodeFeed: where the charset comes from', () => {
     expect(decoded.text).toContain('中文标题');
   });
 
+  it('reads GBK bytes that the header and the declaration both call UTF-8 as GB18030, and says so', () => {
+    const bytes = lyingGbkFeed();
+    const decoded = decodeFeed(bytes, 'application/rss+xml; charset=utf-8');
+    expect(decoded).toMatchObject({ charset: 'gb18030', charsetFrom: 'detected' });
+    expect(decoded.warning).toBe('declared UTF-8 (HTTP header and XML declaration) but the bytes are not UTF-8; read as GB18030, the charset they look like');
+    expect(decoded.text).toContain('<title>系统工具</title>');
+    expect(decoded.text).not.toContain('\ufffd');
+    // The declaration alone lies the same way.
+    expect(decodeFeed(bytes)).toMatchObject({ charset: 'gb18030', charsetFrom: 'detected', warning: expect.stringContaining('(XML declaration)') as unknown });
+  });
+
+  it('keeps UTF-8 with a few broken bytes as UTF-8, and says how many', () => {
+    const text = readFileSync(join(RODEL_FEEDS, 'Rss_meituan.xml'));
+    const damaged = Buffer.concat([text.subarray(0, 5000), Buffer.from([0xe9]), text.subarray(5000)]);
+    const decoded = decodeFeed(damaged, 'text/xml; charset=utf-8');
+    expect(decoded).toMatchObject({ charset: 'utf-8', charsetFrom: 'http' });
+    expect(decoded.warning).toBe('declared UTF-8 (HTTP header and XML declaration) but has 1 byte sequence that is not UTF-8; each reads as U+FFFD');
+    expect(decoded.text.split('\ufffd')).toHaveLength(2);
+  });
+
+  it('gives no warning when UTF-8 is UTF-8', () => {
+    expect(decodeFeed(Buffer.from(feed('utf-8')), 'text/xml; charset=utf-8').warning).toBeUndefined();
+  });
+
   it('does not trust a server-default Latin-1 label over the document', () => {
     const bytes = iconv.encode(feed('gb2312'), 'gb18030');
     expect(decodeFeed(bytes, 'text/xml; charset=ISO-8859-1').text).toContain('中文标题');
@@ -129,6 +153,15 @@ describe('decodeFeed: where the charset comes from', () => {
     expect(decodeFeed(bytes, 'text/xml; charset=x-made-up')).toMatchObject({ charsetFrom: 'xml-declaration' });
   });
 });
+
+/** A real GB2312-declared feed of the corpus (GBK bytes), relabelled UTF-8 in its XML declaration. */
+function lyingGbkFeed(): Buffer {
+  const bytes = readFileSync(join(GB2312_FEEDS, 'softsea.net.xml'));
+  const declaration = Buffer.from('encoding="gb2312"');
+  const at = bytes.indexOf(declaration);
+  expect(at).toBeGreaterThan(0);
+  return Buffer.concat([bytes.subarray(0, at), Buffer.from('encoding="UTF-8"'), bytes.subarray(at + declaration.length)]);
+}
 
 describe('charset helpers', () => {
   it('reads the charset parameter of a Content-Type', () => {

@@ -144,6 +144,15 @@ describe('fetchFeed: redirects', () => {
     expect(result).toEqual({ status: 'not-modified', url: server.url(FEED_PATH), permanentUrl: server.url(FEED_PATH) });
   });
 
+  it('fails on a 304 to a request that sent no validators: there is nothing it could mean', async () => {
+    const url = server.url('/_fault/status/304');
+    const { error } = await failure(url);
+    expect(error.code).toBe('FETCH_HTTP');
+    expect(error.status).toBe(304);
+    expect(error.message).toBe(`${url}: HTTP 304 Not Modified to a request without validators (no ETag or Last-Modified was sent); the server sent no feed`);
+    expect(lastRequest().headers['if-none-match']).toBeUndefined();
+  });
+
   it('stops a redirect loop', async () => {
     const url = server.url('/_fault/loop/a');
     const { error, ms } = await failure(url);
