@@ -309,7 +309,9 @@ async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, s
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;
-    byHost.set(host, [...(byHost.get(host) ?? []), feed]);
+    const hostFeeds = byHost.get(host);
+    if (hostFeeds) hostFeeds.push(feed);
+    else byHost.set(host, [feed]);
   }
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
   await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / PER_HOST_CONCURRENCY)), (hostFeeds) =>

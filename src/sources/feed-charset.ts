@@ -163,7 +163,18 @@ export function normalizeCharset(label: string | undefined): string | undefined 
   return iconv.encodingExists(charset) ? charset : undefined;
 }
 
+/**
+ * A byte order mark, or the first character `<` in UTF-16 or UTF-32 without one (XML 1.0,
+ * appendix F): no ASCII-compatible label could be read from those bytes anyway.
+ */
 function charsetFromBom(bytes: Uint8Array): { charset: string; length: number } | undefined {
+  const starts = (...prefix: number[]) => prefix.every((byte, index) => bytes[index] === byte);
+  if (starts(0x00, 0x00, 0xfe, 0xff)) return { charset: 'utf-32be', length: 4 };
+  if (starts(0xff, 0xfe, 0x00, 0x00)) return { charset: 'utf-32le', length: 4 };
+  if (starts(0x00, 0x00, 0x00, 0x3c)) return { charset: 'utf-32be', length: 0 };
+  if (starts(0x3c, 0x00, 0x00, 0x00)) return { charset: 'utf-32le', length: 0 };
+  if (starts(0x00, 0x3c, 0x00, 0x3f)) return { charset: 'utf-16be', length: 0 };
+  if (starts(0x3c, 0x00, 0x3f, 0x00)) return { charset: 'utf-16le', length: 0 };
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', length: 3 };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', length: 2 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', length: 2 };

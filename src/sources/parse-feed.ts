@@ -508,7 +508,11 @@ function unique(values: string[]): string[] {
  */
 function dedupeById(articles: RawArticle[], url: string, warnings: string[]): RawArticle[] {
   const groups = new Map<string, RawArticle[]>();
-  for (const article of articles) groups.set(article.id, [...(groups.get(article.id) ?? []), article]);
+  for (const article of articles) {
+    const group = groups.get(article.id);
+    if (group) group.push(article);
+    else groups.set(article.id, [article]);
+  }
 
   const replacementIds = new Map<RawArticle, string>();
   for (const group of groups.values()) {

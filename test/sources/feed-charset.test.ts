@@ -78,6 +78,16 @@ describe('decodeFeed: where the charset comes from', () => {
     expect(decoded.text).toContain('中文标题');
   });
 
+  it('reads UTF-16 and UTF-32 by their first character when there is no byte order mark, and UTF-32 by its mark', () => {
+    for (const charset of ['utf-16le', 'utf-16be', 'utf-32le', 'utf-32be']) {
+      const decoded = decodeFeed(iconv.encode(feed(charset), charset), 'application/xml');
+      expect(decoded.charset, charset).toBe(charset);
+      expect(decoded.text, charset).toMatch(/^<\?xml[^]*<title>中文标题<\/title>/);
+    }
+    const marked = Buffer.concat([Buffer.from([0x00, 0x00, 0xfe, 0xff]), iconv.encode(feed('utf-32'), 'utf-32be')]);
+    expect(decodeFeed(marked)).toMatchObject({ charset: 'utf-32be', charsetFrom: 'bom' });
+  });
+
   it('prefers the HTTP charset over the XML declaration', () => {
     const decoded = decodeFeed(Buffer.from(feed('gb2312')), 'application/xml; charset=utf-8');
     expect(decoded).toMatchObject({ charset: 'utf-8', charsetFrom: 'http' });
