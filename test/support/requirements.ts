@@ -46,7 +46,8 @@ export const needs = {
     install: 'sudo ../shared/tools/validate-feeds --setup',
     missing: once(() => {
       if (sharedMissing()) return sharedMissing();
-      if (!commandWorks('python3', ['-c', 'import feedparser'])) return 'python3-feedparser not installed';
+      // It finds a python3 with Debian's feedparser itself (one on PATH, such as pyenv's, may lack it).
+      if (!commandWorks(join(SHARED, 'tools/validate-feeds'), ['--versions'])) return 'python3-feedparser not installed';
       if (!commandWorks('newsboat', ['--version'])) return 'newsboat not installed';
       return undefined;
     }),
