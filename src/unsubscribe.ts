@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { renderNoticePage } from './output/site.js';
 import { zhUnsubscribe } from './output/zh.js';
 import type { RouteHandler } from './server.js';
-import type { SqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
 import type { Log } from './util/log.js';
 import { verifyRecipientToken } from './util/token.js';
 
@@ -12,7 +12,7 @@ import { verifyRecipientToken } from './util/token.js';
 
 const MAX_BODY = 4096;
 
-export function unsubscribeRoute(context: { config: Readonly<Config>; store: SqliteStore; log: Log; now?: () => Date }): RouteHandler {
+export function unsubscribeRoute(context: { config: Readonly<Config>; store: Store; log: Log; now?: () => Date }): RouteHandler {
   const { config, store, log } = context;
   const now = context.now ?? (() => new Date());
   return async (request, response) => {

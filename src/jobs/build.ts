@@ -6,7 +6,7 @@ import type { Article } from '../model.js';
 import type { SkipArticle } from '../output/feeds.js';
 import { buildSiteThemes, type SiteTheme } from '../output/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
-import type { SaveResult } from '../store/sqlite.js';
+import type { SaveResult } from '../store/store.js';
 import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';

@@ -4,7 +4,7 @@ import { AppError, describeError } from '../errors.js';
 import type { Problem, RawArticle, SourceState } from '../model.js';
 import { nextCheckAfterFailure } from '../sources/backoff.js';
 import { listPostFiles, statPostFiles, type PostFile } from '../sources/folder-scan.js';
-import type { CollectedItem, FileStamp, SaveResult } from '../store/sqlite.js';
+import type { CollectedItem, FileStamp, SaveResult } from '../store/store.js';
 import { hostOf, isHttpUrl } from '../util/url.js';
 import { mapWithLimit } from '../util/pool.js';
 import { compiledWorkerScript, createWorkerPool } from '../util/worker-pool.js';

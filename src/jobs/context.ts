@@ -1,12 +1,12 @@
 import type { Config } from '../config.js';
-import type { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 import type { ThemeGrouper } from '../themes/grouper.js';
 import type { Log } from '../util/log.js';
 
 /** What every job receives; nothing reads a global clock or singleton. */
 export interface JobContext {
   config: Readonly<Config>;
-  store: SqliteStore;
+  store: Store;
   log: Log;
   now: Date;
   /** HTTP client for remote feeds (tests pass one bound to loopback servers). */

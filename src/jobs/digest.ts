@@ -7,7 +7,7 @@ import { buildDigest } from '../output/digest-model.js';
 import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest.js';
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail.js';
 import { writeDigestArchive } from '../output/write.js';
-import type { DigestKind } from '../store/digests.js';
+import type { DigestKind } from '../store/store.js';
 import { groupInThisThread } from '../themes/grouper.js';
 import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';

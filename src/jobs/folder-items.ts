@@ -4,7 +4,7 @@ import type { FolderSource } from '../config.js';
 import { AppError, describeError } from '../errors.js';
 import type { RawArticle } from '../model.js';
 import { parsePost, readPostBytesSync, type PostFile } from '../sources/markdown.js';
-import type { CollectedItem, FileRecord } from '../store/sqlite.js';
+import type { CollectedItem, FileRecord } from '../store/store.js';
 import { sha256 } from '../util/hash.js';
 import type { Log } from '../util/log.js';
 

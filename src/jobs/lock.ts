@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { LockHandle } from '../store/sqlite.js';
+import type { LockHandle } from '../store/store.js';
 import type { JobContext } from './context.js';
 
 export interface LockOptions {

@@ -3,7 +3,7 @@ import { emptyCollectSummary, runCollect, type CollectSummary } from './collect.
 import type { JobContext } from './context.js';
 import { acquireJobLock, withJobLock } from './lock.js';
 import { AppError } from '../errors.js';
-import type { LockHandle } from '../store/sqlite.js';
+import type { LockHandle } from '../store/store.js';
 
 export interface PipelineOptions {
   /** How long to wait for a collect or build running in another process. */

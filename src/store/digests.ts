@@ -1,31 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Article, Digest } from '../model.js';
+import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest } from './store.js';
 import { fromRow, type ArticleRow } from './rows.js';
 
 // Digests, their deliveries and unsubscribes. A delivery is recorded before the message is handed
 // to SMTP ('sending') and after ('sent', 'deferred' or 'failed'), so a crash or a rerun never sends
 // twice to anyone who was recorded as sent, and never skips anyone.
-
-/** regular: what arrived since the last one; window: what was published in a window; preview: sent with --to, holds nothing. */
-export type DigestKind = 'regular' | 'window' | 'preview';
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed';
-
-export interface NewDigest {
-  digest: Digest;
-  kind: DigestKind;
-  throughRevision: number;
-  articleIds: string[];
-  deliveries: { recipient: string; messageId: string }[];
-}
-
-export interface Delivery {
-  digestId: string;
-  recipient: string;
-  messageId: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastError?: string;
-}
 
 interface DigestRow {
   id: string;
@@ -48,7 +28,8 @@ const COUNTS = `(digests.status = 'sent' OR EXISTS (SELECT 1 FROM deliveries
 /** Past this many candidates per article wanted, scanning by publication time beats sorting them. */
 const UNSENT_SORT_FACTOR = 10;
 
-export class DigestRecords {
+/** The digest records of the SQLite archive. */
+export class DigestRecords implements DigestStore {
   constructor(private readonly db: Database.Database) {}
 
   /** The revision the last regular digest was chosen at: later arrivals go in the next one. */

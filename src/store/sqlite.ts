@@ -15,57 +15,7 @@ import { articleHashes, fromRow, toRow, type ArticleHashes, type ArticleRow } fr
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
 // or none of it.
 
-export type { NewArticle } from './rows.js';
-import type { NewArticle } from './rows.js';
-
-/** What tells whether a file of a folder source may have changed since it was read. */
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  deleted: boolean;
-}
-
-/** What a folder source knew about a file at the last successful read. */
-export interface FileState {
-  size: number;
-  mtimeMs: number;
-  contentHash: string;
-  articleId?: string;
-  deleted: boolean;
-}
-
-export interface FileRecord {
-  source: string;
-  path: string;
-  size: number;
-  mtimeMs: number;
-  contentHash: string;
-}
-
-export interface CollectedItem {
-  article?: NewArticle;
-  /** The folder file it came from, recorded in the same transaction as the article. */
-  file?: FileRecord;
-  /** Why the file could not be used; the file is recorded so it is not read again until it changes. */
-  problem?: string;
-}
-
-export type SaveOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate' | 'skipped';
-
-export interface SaveResult {
-  outcome: SaveOutcome;
-  id?: string;
-  /** For duplicates: the article it duplicates. */
-  duplicateOf?: string;
-  /** For new and updated articles and duplicates: the revision the save took. */
-  revision?: number;
-  /** For new and updated articles that are published (not duplicates): the article as archived, slug and all. */
-  published?: Article;
-}
-
-export interface LockHandle {
-  release(): void;
-}
+import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, NewArticle, SaveResult, Store } from './store.js';
 
 interface LockRow {
   owner: string;
@@ -74,7 +24,8 @@ interface LockRow {
   acquired_at: number;
 }
 
-export class SqliteStore {
+/** The archive in a SQLite file: the default, embedded implementation of Store. */
+export class SqliteStore implements Store {
   private readonly db: Database.Database;
   readonly path: string;
   /** Digests, deliveries and unsubscribes. */
