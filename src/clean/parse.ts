@@ -19,17 +19,21 @@ export const MAX_NESTING = 256;
  * note when that happened.
  */
 export function parseHtml(html: string, warnings?: string[]): Document {
-  if (!hasMoreTagsThan(html, MAX_NESTING)) return load(html, PARSE_OPTIONS, false)._root;
+  if (!hasMoreTagsThan(html, MAX_NESTING)) return parseDocument(html);
   // The markup is capped before the parse (the parser's work grows with the depth), and the tree
   // after it, which holds whatever the markup does.
   const capped = capNesting(html, MAX_NESTING);
   if (capped.flattened > 0) {
     warnings?.push(`markup nested more than ${MAX_NESTING} levels deep: ${capped.flattened} elements below that gave way to their content`);
   }
-  // The document `load` builds, which `$.root()` would wrap: building that wrapper costs a tenth of the parse.
-  const root = load(capped.html, PARSE_OPTIONS, false)._root;
+  const root = parseDocument(capped.html);
   flattenBelow(root, MAX_NESTING);
   return root;
+}
+
+/** The document cheerio's `load` builds, through its public API. */
+function parseDocument(html: string): Document {
+  return load(html, PARSE_OPTIONS, false).root()[0] as Document;
 }
 
 /** Elements cannot nest deeper than there are tags: most bodies need no walk at all. */
