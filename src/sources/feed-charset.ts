@@ -1,11 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { analyse } from 'chardet';
 import iconv from 'iconv-lite';
+import { asBuffer, detectChineseCharset, signatureCharset, undeclaredCharset } from './decode.js';
 
 // Bytes of a fetched feed → text. The charset comes from (in order) a byte order mark, the HTTP
 // Content-Type, the XML declaration, an HTML <meta charset>; GB2312 and GBK labels are read as
 // GB18030 because real "GB2312" feeds contain GBK and GB18030 characters. The bytes have the last
-// word: a UTF-8 label on bytes that are not UTF-8 is a mistake of the server or the feed's author.
+// word: a UTF-8 label on bytes that are not UTF-8 is a mistake of the server or the feed's author,
+// and such bytes, like undeclared ones, are read by the one rule of decode.ts.
 
 export type CharsetSource = 'bom' | 'http' | 'xml-declaration' | 'meta' | 'detected' | 'default';
 
@@ -22,8 +23,6 @@ export interface DecodedFeed {
 
 /** Bytes searched for an XML declaration or a meta tag; both must be near the top. */
 const PROLOG_BYTES = 4096;
-/** Enough bytes for chardet to decide, without scanning a 10 MiB feed. */
-const DETECTION_SAMPLE_BYTES = 64 * 1024;
 /**
  * Bytes labelled UTF-8 that fail to decode are still UTF-8, damaged here and there, when at most
  * this share of their non-ASCII characters come out as U+FFFD; text in another charset read as
@@ -73,7 +72,7 @@ const DEFAULT_HTTP_CHARSETS = new Set(['windows-1252']);
 
 /** Decodes a feed body; `contentType` is the HTTP Content-Type header, when there was one. */
 export function decodeFeed(bytes: Uint8Array, contentType?: string): DecodedFeed {
-  const bom = charsetFromBom(bytes);
+  const bom = signatureCharset(bytes);
   if (bom) return finish(iconv.decode(asBuffer(bytes.subarray(bom.length)), bom.charset), bom.charset, 'bom');
 
   const prolog = asBuffer(bytes.subarray(0, PROLOG_BYTES)).toString('latin1');
@@ -106,7 +105,7 @@ const LABEL_NAMES: Labels = { http: 'HTTP header', 'xml-declaration': 'XML decla
 
 /**
  * Bytes declared UTF-8 that are not: kept as UTF-8 when only a few sequences are broken (each one
- * becomes U+FFFD), else read in the charset chardet finds, with a warning either way.
+ * becomes U+FFFD), else read as GB18030 or Big5 by the rule of decode.ts, with a warning either way.
  */
 function decodeNotUtf8(bytes: Uint8Array, from: CharsetSource, labels: Labels): DecodedFeed {
   const sayUtf8 = (Object.keys(labels) as (keyof Labels)[]).filter((source) => labels[source] === 'utf-8');
@@ -117,20 +116,11 @@ function decodeNotUtf8(bytes: Uint8Array, from: CharsetSource, labels: Labels): 
     const sequences = broken === 1 ? '1 byte sequence that is not UTF-8' : `${broken} byte sequences that are not UTF-8`;
     return { ...finish(asUtf8, 'utf-8', from), warning: `${declared} but has ${sequences}; each reads as U+FFFD` };
   }
-  const charset = detectCharset(bytes);
+  const charset = detectChineseCharset(bytes);
   return {
     ...finish(iconv.decode(asBuffer(bytes), charset), charset, 'detected'),
     warning: `${declared} but the bytes are not UTF-8; read as ${charset.toUpperCase()}, the charset they look like`,
   };
-}
-
-/** chardet's likeliest charset that iconv-lite decodes (legacy labels widened), else GB18030. */
-function detectCharset(bytes: Uint8Array): string {
-  for (const match of analyse(bytes.subarray(0, DETECTION_SAMPLE_BYTES))) {
-    const charset = normalizeCharset(match.name);
-    if (charset && charset !== 'utf-8') return charset;
-  }
-  return 'gb18030';
 }
 
 function countReplacements(text: string): number {
@@ -163,27 +153,6 @@ export function normalizeCharset(label: string | undefined): string | undefined 
   return iconv.encodingExists(charset) ? charset : undefined;
 }
 
-/**
- * A byte order mark, or the first character `<` in UTF-16 or UTF-32 without one (XML 1.0,
- * appendix F): no ASCII-compatible label could be read from those bytes anyway.
- */
-function charsetFromBom(bytes: Uint8Array): { charset: string; length: number } | undefined {
-  const starts = (...prefix: number[]) => prefix.every((byte, index) => bytes[index] === byte);
-  if (starts(0x00, 0x00, 0xfe, 0xff)) return { charset: 'utf-32be', length: 4 };
-  if (starts(0xff, 0xfe, 0x00, 0x00)) return { charset: 'utf-32le', length: 4 };
-  if (starts(0x00, 0x00, 0x00, 0x3c)) return { charset: 'utf-32be', length: 0 };
-  if (starts(0x3c, 0x00, 0x00, 0x00)) return { charset: 'utf-32le', length: 0 };
-  if (starts(0x00, 0x3c, 0x00, 0x3f)) return { charset: 'utf-16be', length: 0 };
-  if (starts(0x3c, 0x00, 0x3f, 0x00)) return { charset: 'utf-16le', length: 0 };
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', length: 3 };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', length: 2 };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', length: 2 };
-  if (bytes[0] === 0x84 && bytes[1] === 0x31 && bytes[2] === 0x95 && bytes[3] === 0x33) {
-    return { charset: 'gb18030', length: 4 };
-  }
-  return undefined;
-}
-
 /** The encoding named by `<?xml … encoding="…"?>`, allowing whitespace before it. */
 function xmlDeclarationEncoding(prolog: string): string | undefined {
   const match = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9._:-]+)\s*["']/.exec(prolog);
@@ -207,17 +176,12 @@ function httpCharsetLooksWrong(http: string, bytes: Uint8Array): boolean {
 }
 
 /**
- * No charset named anywhere: XML says UTF-8. Bytes that are not UTF-8 are read as GB18030,
- * the charset of undeclared Chinese feeds in practice.
+ * No charset named anywhere: XML says UTF-8. Bytes that are not UTF-8 are read by the rule posts
+ * follow too (decode.ts): GB18030 or Big5, whichever they look like.
  */
 function decodeUndeclared(bytes: Uint8Array): DecodedFeed {
-  if (isUtf8(bytes)) return finish(asBuffer(bytes).toString('utf8'), 'utf-8', 'default');
-  return finish(iconv.decode(asBuffer(bytes), 'gb18030'), 'gb18030', 'default');
-}
-
-/** The same bytes as a Buffer, without copying them (a body can be megabytes). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const charset = undeclaredCharset(bytes);
+  return finish(iconv.decode(asBuffer(bytes), charset), charset, charset === 'utf-8' ? 'default' : 'detected');
 }
 
 /** Drops a decoded BOM and the whitespace some servers print before `<?xml`, which XML parsers reject. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { decodeText } from '../../src/sources/decode.js';
 import { charsetOfContentType, decodeFeed, normalizeCharset } from '../../src/sources/feed-charset.js';
 import { lacks, needs } from '../support/requirements.js';
 
@@ -152,10 +153,19 @@ describe('decodeFeed: where the charset comes from', () => {
     expect(decodeFeed(iconv.encode(httpEquiv, 'big5')).text).toContain('新聞');
   });
 
-  it('reads undeclared bytes as UTF-8, and as GB18030 when they are not UTF-8', () => {
+  it('reads undeclared bytes as UTF-8, and else as GB18030 or Big5, by the rule posts follow', () => {
     const plain = '<rss version="2.0"><channel><title>没有声明</title></channel></rss>';
     expect(decodeFeed(Buffer.from(plain))).toMatchObject({ charset: 'utf-8', charsetFrom: 'default', text: plain });
-    expect(decodeFeed(iconv.encode(plain, 'gbk'))).toMatchObject({ charset: 'gb18030', charsetFrom: 'default', text: plain });
+    expect(decodeFeed(iconv.encode(plain, 'gbk'))).toMatchObject({ charset: 'gb18030', charsetFrom: 'detected', text: plain });
+    const traditional = '<rss version="2.0"><channel><title>中央銀行理監事會今日決議升息半碼，重貼現率調升。</title></channel></rss>';
+    expect(decodeFeed(iconv.encode(traditional, 'big5'))).toMatchObject({ charset: 'big5', charsetFrom: 'detected', text: traditional });
+    // The same bytes as a post read the same way.
+    for (const text of [plain, traditional]) {
+      for (const charset of ['utf-8', 'gbk', 'big5']) {
+        const bytes = iconv.encode(text, charset);
+        if (iconv.decode(bytes, charset) === text) expect(decodeFeed(bytes).text, charset).toBe(decodeText(bytes).text);
+      }
+    }
   });
 
   it('skips a label iconv-lite does not know and uses the next source', () => {
