@@ -1,14 +1,15 @@
-// Which group each story belongs to: confident taxonomy matches, then the nearest taxonomy theme,
-// then clusters of what is left.
+// Which group each story belongs to: confident matches of a named theme (the learned model's or the
+// taxonomy's), then the nearest named theme, then clusters of what is left.
 //
 // Similarities are judged relative to the batch's mean similarity between two stories: cosines of
 // long articles run far lower than those of short ones, and boilerplate lifts them all, so no
 // absolute cosine threshold fits every batch; "twice as alike as two stories picked at random" does.
 import { clusterByAverageLink } from './cluster.js';
-import type { ThemeScores } from './match.js';
 import { dot, type SparseVector } from './vectors.js';
 
 export interface AssignSettings {
+  /** A learned model's prediction is taken when its probability is at least this. */
+  minModelConfidence: number;
   /** A taxonomy match is confident when its score is at least this... */
   minTaxonomyScore: number;
   /** ...and at least this many times the runner-up's. */
@@ -53,8 +54,8 @@ function meanPairSimilarity(vectors: readonly SparseVector[]): number {
   return Math.max(1e-9, (dot(sum, sum) - nonEmpty) / (count * (count - 1)));
 }
 
-/** The theme a story matches with confidence, if any. */
-function confidentTheme(scores: Float64Array, settings: AssignSettings): number | undefined {
+/** The taxonomy theme a story's keyword scores match with confidence, if any. */
+export function confidentTheme(scores: Float64Array, settings: Pick<AssignSettings, 'minTaxonomyScore' | 'minTaxonomyMargin'>): number | undefined {
   let best = -1;
   let bestScore = 0;
   let runnerUp = 0;
@@ -69,14 +70,13 @@ function confidentTheme(scores: Float64Array, settings: AssignSettings): number 
   return confident ? best : undefined;
 }
 
-/** Confident taxonomy matches, then the nearest theme for the rest when it is alike enough. */
-function assignTaxonomy(
+/** Confident matches, then the nearest named theme for the rest when it is alike enough. */
+function assignNamed(
   vectors: readonly SparseVector[],
-  themeScores: readonly ThemeScores[],
+  confident: readonly (number | undefined)[],
   settings: AssignSettings,
   meanSimilarity: number,
 ): Assignment[] {
-  const confident = themeScores.map((scores) => confidentTheme(scores.scores, settings));
   const members = new Map<number, SparseVector[]>();
   confident.forEach((theme, index) => {
     if (theme !== undefined) members.set(theme, [...(members.get(theme) ?? []), vectors[index]!]);
@@ -100,14 +100,18 @@ function assignTaxonomy(
   });
 }
 
+/**
+ * `confident` gives, per story, the named theme it matches with confidence (undefined: none);
+ * undefined altogether when there are no named themes.
+ */
 export function assignStories(
   vectors: readonly SparseVector[],
-  themeScores: readonly ThemeScores[] | undefined,
+  confident: readonly (number | undefined)[] | undefined,
   settings: AssignSettings,
 ): Assignments {
   const meanSimilarity = meanPairSimilarity(vectors);
-  const assignments: Assignment[] = themeScores
-    ? assignTaxonomy(vectors, themeScores, settings, meanSimilarity)
+  const assignments: Assignment[] = confident
+    ? assignNamed(vectors, confident, settings, meanSimilarity)
     : vectors.map(() => ({ kind: 'other' }));
 
   const leftovers = [...assignments.keys()].filter((index) => assignments[index]!.kind === 'other');

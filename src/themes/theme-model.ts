@@ -2,6 +2,7 @@
 // each example weighted by TF-IDF at unit length so that a long article counts as much as a
 // headline. Training is counting, so it is fast, and the same examples always give the same
 // model. The stored form is plain JSON (term → document frequency and per-theme weights).
+import { sha256 } from '../util/hash.js';
 import { tokenize } from './segment.js';
 import { shortTextTerms } from './short-text.js';
 
@@ -18,6 +19,8 @@ export interface ThemeExample {
 export interface ThemeModel {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_VERSION;
+  /** A hash of the rest: the same examples give the same id; a build notices a new model by it. */
+  id: string;
   /** Theme names, in the order of the per-theme arrays. */
   themes: string[];
   /** Examples per theme. */
@@ -292,9 +295,7 @@ export function trainThemeModel(examples: readonly ThemeExample[], given: Partia
       if (weight > 0) weights[theme]!.push(stored, round(weight));
     });
   });
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+  const content = {
     themes,
     examples: counts.examples,
     smoothing: options.smoothing,
@@ -306,6 +307,7 @@ export function trainThemeModel(examples: readonly ThemeExample[], given: Partia
     documentFrequency: terms.map((term) => counts.documentFrequency[index.get(term)!]!),
     weights,
   };
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, id: sha256(JSON.stringify(content)).slice(0, 16), ...content };
 }
 
 /** The stored model made ready for prediction. */
@@ -333,6 +335,7 @@ const isPositiveNumber = (value: unknown): value is number => typeof value === '
 export function themeModelProblem(value: unknown): string | undefined {
   if (!isRecord(value) || value.format !== MODEL_FORMAT) return `not a theme model (no "format": "${MODEL_FORMAT}")`;
   if (value.version !== MODEL_VERSION) return `model version ${JSON.stringify(value.version)}, this program reads version ${MODEL_VERSION}: train it again`;
+  if (typeof value.id !== 'string' || value.id.length === 0) return '"id" must be a non-empty string';
   const { themes, examples, terms } = value;
   if (!Array.isArray(themes) || themes.length < 2 || !themes.every((theme) => typeof theme === 'string' && theme.trim().length > 0)) {
     return '"themes" must list at least two theme names';
