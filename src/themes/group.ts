@@ -7,7 +7,7 @@ import { compileTaxonomy, scoreThemes, type CompiledTaxonomy, type ThemeScores }
 import { DEFAULT_THEME_NAMES, type ThemeNames } from './names.js';
 import { isContentWord } from './segment.js';
 import type { NearDuplicateOptions } from './similar.js';
-import { shortTextTerms } from './short-text.js';
+import { characterPairs, shortTextTerms } from './short-text.js';
 import { readStories, type Story } from './stories.js';
 import type { Taxonomy } from './taxonomy.js';
 import { compileThemeModel, predictTerms, type CompiledThemeModel, type ThemeModel } from './theme-model.js';
@@ -128,7 +128,12 @@ export function groupByTheme(articles: readonly ThemeInput[], options: GroupOpti
   const settings = settingsOf(options);
   const stories = readStories(articles, settings);
   const { vocabulary, vectors } = buildFeatures(
-    stories.map((story) => ({ title: story.titleTokens.filter(isContentWord), body: story.bodyTokens.filter(isContentWord) })),
+    stories.map((story) => ({
+      title: story.titleTokens.filter(isContentWord),
+      // The title's character pairs, counted like body words: two headlines often share no word
+      // as jieba cuts them, but share 湖人 in 湖人队 or 楼市 in 楼市调控.
+      body: [...story.bodyTokens.filter(isContentWord), ...characterPairs(story.article.title)],
+    })),
     settings,
   );
   const taxonomy = options.taxonomy ? compiled(options.taxonomy) : undefined;

@@ -54,6 +54,21 @@ export function shortTextTerms(
   return counts;
 }
 
+/** The Han character pairs of a text, as terms (`p:股市`), in order, repeats kept. */
+export function characterPairs(text: string): string[] {
+  const characters = [...normalizeText(text)];
+  const pairs: string[] = [];
+  for (let index = 0; index + 1 < characters.length; index++) {
+    if (HAN.test(characters[index]!) && HAN.test(characters[index + 1]!)) pairs.push(PAIR + characters[index]! + characters[index + 1]!);
+  }
+  return pairs;
+}
+
+/** Whether a term is a character pair (not a word to show people). */
+export function isCharacterPair(term: string): boolean {
+  return term.startsWith(PAIR);
+}
+
 /** The word a term stands for, for people (a theme's keywords); undefined for character terms. */
 export function wordOfTerm(term: string): string | undefined {
   return term.startsWith(WORD) ? term.slice(WORD.length) : undefined;
