@@ -54,8 +54,18 @@ function meanPairSimilarity(vectors: readonly SparseVector[]): number {
   return Math.max(1e-9, (dot(sum, sum) - nonEmpty) / (count * (count - 1)));
 }
 
-/** The taxonomy theme a story's keyword scores match with confidence, if any. */
-export function confidentTheme(scores: Float64Array, settings: Pick<AssignSettings, 'minTaxonomyScore' | 'minTaxonomyMargin'>): number | undefined {
+/** Per story, the named theme it matches with confidence, and the one it most likely belongs to. */
+export interface NamedMatches {
+  confident: (number | undefined)[];
+  /** Taken only when the story neither joins a named theme nor clusters with others. */
+  likely: (number | undefined)[];
+}
+
+/** The taxonomy theme a story's keywords point to, and whether they do so with confidence. */
+export function bestTheme(
+  scores: Float64Array,
+  settings: Pick<AssignSettings, 'minTaxonomyScore' | 'minTaxonomyMargin'>,
+): { theme: number; confident: boolean } | undefined {
   let best = -1;
   let bestScore = 0;
   let runnerUp = 0;
@@ -66,8 +76,8 @@ export function confidentTheme(scores: Float64Array, settings: Pick<AssignSettin
       bestScore = score;
     } else if (score > runnerUp) runnerUp = score;
   });
-  const confident = best >= 0 && bestScore >= settings.minTaxonomyScore && bestScore >= settings.minTaxonomyMargin * runnerUp;
-  return confident ? best : undefined;
+  if (best < 0 || bestScore < settings.minTaxonomyScore) return undefined;
+  return { theme: best, confident: bestScore >= settings.minTaxonomyMargin * runnerUp };
 }
 
 /** Confident matches, then the nearest named theme for the rest when it is alike enough. */
@@ -101,17 +111,13 @@ function assignNamed(
 }
 
 /**
- * `confident` gives, per story, the named theme it matches with confidence (undefined: none);
- * undefined altogether when there are no named themes.
+ * `named` gives, per story, the named theme it matches with confidence and the one it most likely
+ * belongs to (undefined: none); undefined altogether when there are no named themes.
  */
-export function assignStories(
-  vectors: readonly SparseVector[],
-  confident: readonly (number | undefined)[] | undefined,
-  settings: AssignSettings,
-): Assignments {
+export function assignStories(vectors: readonly SparseVector[], named: NamedMatches | undefined, settings: AssignSettings): Assignments {
   const meanSimilarity = meanPairSimilarity(vectors);
-  const assignments: Assignment[] = confident
-    ? assignNamed(vectors, confident, settings, meanSimilarity)
+  const assignments: Assignment[] = named
+    ? assignNamed(vectors, named.confident, settings, meanSimilarity)
     : vectors.map(() => ({ kind: 'other' }));
 
   const leftovers = [...assignments.keys()].filter((index) => assignments[index]!.kind === 'other');
@@ -121,6 +127,12 @@ export function assignStories(
     .filter((group) => group.length >= settings.minClusterSize);
   clusters.forEach((members, cluster) => {
     for (const index of members) assignments[index] = { kind: 'cluster', cluster };
+  });
+  // A headline whose keywords point two ways, with no story alike enough to join, still reads
+  // better under its likeliest named theme than under 其他要闻.
+  assignments.forEach((assignment, index) => {
+    const likely = named?.likely[index];
+    if (assignment.kind === 'other' && likely !== undefined) assignments[index] = { kind: 'taxonomy', theme: likely, confident: false };
   });
   return { assignments, clusters };
 }

@@ -1,6 +1,6 @@
 // Groups a week's articles into themes: near-duplicates folded, taxonomy first, clusters after.
 import type { Theme, ThemeInput } from '../model.js';
-import { assignStories, confidentTheme, type AssignSettings, type Assignment } from './assign.js';
+import { assignStories, bestTheme, type AssignSettings, type Assignment, type NamedMatches } from './assign.js';
 import { clusterKeywords, clusterName, matchedKeywords, rankEntries } from './describe.js';
 import { buildFeatures } from './features.js';
 import { compileTaxonomy, scoreThemes, type CompiledTaxonomy, type ThemeScores } from './match.js';
@@ -91,17 +91,20 @@ function namedThemes(taxonomy: CompiledTaxonomy | undefined, model: CompiledThem
 
 /**
  * The named theme each story belongs to with confidence: the model's prediction when it is sure
- * enough (it was taught on the operator's own themes), else a confident keyword match.
+ * enough (it was taught on the operator's own themes), else a confident keyword match. The likely
+ * theme: the keywords' best theme when they point two ways, else the model's best guess.
  */
-function confidentNamedThemes(
+function matchNamedThemes(
   stories: readonly Story[],
   names: readonly string[],
   model: CompiledThemeModel | undefined,
   themeScores: readonly ThemeScores[] | undefined,
   settings: Settings,
-): (number | undefined)[] {
+): NamedMatches {
   const modelThemes = model?.themes.map((name) => names.indexOf(name));
-  return stories.map((story, index) => {
+  const matches: NamedMatches = { confident: [], likely: [] };
+  stories.forEach((story, index) => {
+    let guess: number | undefined;
     if (model && modelThemes) {
       const terms = shortTextTerms(story.article.title, story.titleTokens, story.article.text, story.bodyTokens, model);
       const probabilities = predictTerms(model, terms);
@@ -109,10 +112,18 @@ function confidentNamedThemes(
       probabilities.forEach((probability, theme) => {
         if (probability > probabilities[best]!) best = theme;
       });
-      if (probabilities[best]! >= settings.minModelConfidence) return modelThemes[best]!;
+      guess = modelThemes[best]!;
+      if (probabilities[best]! >= settings.minModelConfidence) {
+        matches.confident.push(guess);
+        matches.likely.push(guess);
+        return;
+      }
     }
-    return themeScores ? confidentTheme(themeScores[index]!.scores, settings) : undefined;
+    const keywords = themeScores ? bestTheme(themeScores[index]!.scores, settings) : undefined;
+    matches.confident.push(keywords?.confident ? keywords.theme : undefined);
+    matches.likely.push(keywords?.theme ?? guess);
   });
+  return matches;
 }
 
 function articleCount(theme: Theme): number {
@@ -142,8 +153,8 @@ export function groupByTheme(articles: readonly ThemeInput[], options: GroupOpti
     ? stories.map((story) => scoreThemes(taxonomy, story.titleTokens, story.bodyTokens, settings.titleWeight))
     : undefined;
   const names = namedThemes(taxonomy, model);
-  const confident = names.length > 0 ? confidentNamedThemes(stories, names, model, themeScores, settings) : undefined;
-  const { assignments, clusters } = assignStories(vectors, confident, settings);
+  const named = names.length > 0 ? matchNamedThemes(stories, names, model, themeScores, settings) : undefined;
+  const { assignments, clusters } = assignStories(vectors, named, settings);
 
   const published = new Map(stories.map((story) => [story.article.id, story.article.published]));
   const buildTheme = (name: string, kind: Theme['kind'], members: readonly number[], keywords: string[]): Theme => {
