@@ -230,7 +230,7 @@ describe('zhoukan themes train', () => {
     await writeFile(join(cwd, 'examples.tsv'), EXAMPLES);
     const trained = await runCli(['themes', 'train', 'examples.tsv', '--data', data], { cwd });
     expect(trained.code).toBe(0);
-    expect(trained.stdout).toMatch(/trained a theme model on 10 examples of 2 themes from examples\.tsv in [\d.]+ s \(5-fold cross-validated accuracy [01]\.\d{3}\); wrote .*theme-model\.json/);
+    expect(trained.stdout).toMatch(/trained a theme model on 10 examples of 2 themes from examples\.tsv in [\d.]+ s \(cross-validated accuracy [01]\.\d{3}, leave-one-out\); wrote .*theme-model\.json/);
     expect(trained.stdout).toMatch(/^ {2}利率快讯: 5 examples, [01]\.\d\d cross-validated$/m);
     expect(trained.stderr).toMatch(/examples\.tsv: line 12: expected theme<TAB>title \(no tab\); skipped/);
     expect(JSON.parse(await readFile(join(data, 'theme-model.json'), 'utf8')).themes).toEqual(['利率快讯', '楼市快讯']);

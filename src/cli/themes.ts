@@ -63,7 +63,7 @@ export async function runThemesCommand(args: readonly string[], config: Readonly
     process.stdout.write(`  ${theme}: ${examplesOf} examples${rate}\n`);
     if (examplesOf < FEW_EXAMPLES) log.warn(`theme "${theme}" has only ${examplesOf} examples: it will seldom be chosen`);
   }
-  const accuracy = validation ? `${validation.folds}-fold cross-validated accuracy ${validation.accuracy.toFixed(3)}` : 'too few examples to cross-validate';
+  const accuracy = validation ? `cross-validated accuracy ${validation.accuracy.toFixed(3)}, leave-one-out` : 'not cross-validated';
   process.stdout.write(
     `zhoukan: trained a theme model on ${examples.length} examples of ${model.themes.length} themes from ${file} in ${seconds.toFixed(1)} s` +
       ` (${accuracy}); wrote ${shown(target)} (${(bytes / 1024).toFixed(0)} KiB, ${model.terms.length} terms)` +

@@ -122,7 +122,7 @@ function readModel(args: Arguments): { model?: ThemeModel; description: string }
   const start = performance.now();
   const model = trainThemeModel(items.map((item) => ({ theme: item.label, title: item.article.title, text: item.article.text })));
   const elapsed = performance.now() - start;
-  const validation = model.crossValidation ? `, ${model.crossValidation.folds}-fold cross-validated accuracy ${model.crossValidation.accuracy.toFixed(3)}` : '';
+  const validation = model.crossValidation ? `, cross-validated accuracy ${model.crossValidation.accuracy.toFixed(3)} (leave-one-out)` : '';
   return {
     model,
     description:

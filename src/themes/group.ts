@@ -106,7 +106,7 @@ function matchNamedThemes(
   stories.forEach((story, index) => {
     let guess: number | undefined;
     if (model && modelThemes) {
-      const terms = shortTextTerms(story.article.title, story.titleTokens, story.article.text, story.bodyTokens, model);
+      const terms = shortTextTerms(story.article.title, story.titleTokens, story.article.text, story.bodyTokens.slice(0, model.maxBodyWords), model);
       const probabilities = predictTerms(model, terms);
       let best = 0;
       probabilities.forEach((probability, theme) => {
