@@ -31,13 +31,15 @@ interface Arguments {
   limit?: number;
   trainSkip: number;
   trainLimit?: number;
+  /** Only the first N examples of each label (a few-shot set from a file sorted by label). */
+  trainPerLabel?: number;
   showGroups: boolean;
 }
 
 const USAGE =
   'usage: eval-cli --input FILE [--taxonomy FILE|default] [--format cnews|thucnews|tnews] [--skip N] [--limit N]\n' +
-  '                [--train FILE [--train-format F] [--train-skip N] [--train-limit N] | --model FILE] [--groups]';
-const OPTIONS = ['--input', '--taxonomy', '--format', '--skip', '--limit', '--train', '--train-format', '--train-skip', '--train-limit', '--model'];
+  '                [--train FILE [--train-format F] [--train-skip N] [--train-limit N] [--train-per-label N] | --model FILE] [--groups]';
+const OPTIONS = ['--input', '--taxonomy', '--format', '--skip', '--limit', '--train', '--train-format', '--train-skip', '--train-limit', '--train-per-label', '--model'];
 
 function parseArguments(argv: readonly string[]): Arguments {
   const values = new Map<string, string>();
@@ -76,6 +78,7 @@ function parseArguments(argv: readonly string[]): Arguments {
     trainFormat: formatOf('--train-format'),
     trainSkip: count('--train-skip') ?? 0,
     trainLimit: count('--train-limit'),
+    trainPerLabel: count('--train-per-label'),
     model: values.get('--model'),
     format: formatOf('--format'),
     skip: count('--skip') ?? 0,
@@ -118,7 +121,14 @@ function readModel(args: Arguments): { model?: ThemeModel; description: string }
   }
   if (!args.train) return { description: 'none' };
   const corpus = readCorpus(args.train, args.trainFormat);
-  const items = corpus.items.slice(args.trainSkip, args.trainLimit === undefined ? undefined : args.trainSkip + args.trainLimit);
+  const taken = new Map<string, number>();
+  const items = corpus.items
+    .slice(args.trainSkip, args.trainLimit === undefined ? undefined : args.trainSkip + args.trainLimit)
+    .filter((item) => {
+      const count = taken.get(item.label) ?? 0;
+      taken.set(item.label, count + 1);
+      return args.trainPerLabel === undefined || count < args.trainPerLabel;
+    });
   const start = performance.now();
   const model = trainThemeModel(items.map((item) => ({ theme: item.label, title: item.article.title, text: item.article.text })));
   const elapsed = performance.now() - start;
@@ -126,7 +136,8 @@ function readModel(args: Arguments): { model?: ThemeModel; description: string }
   return {
     model,
     description:
-      `trained on ${basename(args.train)} (${corpus.format}), examples ${args.trainSkip + 1}-${args.trainSkip + items.length} (${items.length}): ` +
+      `trained on ${basename(args.train)} (${corpus.format}), ${items.length} examples from ${args.trainSkip + 1}` +
+      `${args.trainPerLabel === undefined ? '' : `, the first ${args.trainPerLabel} of each label`}: ` +
       `${model.themes.length} themes, ${model.terms.length} terms${validation}, ${elapsed.toFixed(0)} ms with the cross-validation`,
   };
 }
