@@ -259,6 +259,13 @@ describe('zhoukan themes train', () => {
     const index = await readFile(join(output, 'index.html'), 'utf8');
     expect(index).not.toContain('楼市快讯');
     expect(index).toContain('房地产');
+
+    // Trained again, the model regroups the newest articles though no article changed.
+    expect((await runCli(['themes', 'train', 'examples.tsv', '--data', data], { cwd })).code).toBe(0);
+    const rebuilt = await runCli(['update', '--source', RSSHUB, '--output', output, '--data', data], { cwd });
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stderr).not.toMatch(/theme model/);
+    expect(await readFile(join(output, 'index.html'), 'utf8')).toContain('楼市快讯');
   });
 
   it('says what is wrong with the command or its file', async () => {

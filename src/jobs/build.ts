@@ -7,7 +7,7 @@ import { buildSiteThemes, type SiteTheme } from '../output/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
 import type { SaveResult } from '../store/sqlite.js';
 import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
-import { loadThemeModel } from '../themes/model-file.js';
+import { loadThemeModel, themeModelStamp } from '../themes/model-file.js';
 import type { ThemeModel } from '../themes/theme-model.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
@@ -114,10 +114,9 @@ export class Build {
     const { options, files } = this;
     // Taken before reading: a change that lands while we write is rendered again next time.
     const revision = store.revision();
-    const model = loadThemeModel(config.themeModel, this.context.log);
     // Nothing archived since the last build, the same settings, the files still there: every file
     // would come out as it is. Skipping saves grouping the newest articles by theme (jieba's start-up).
-    const entryKey = sha256(JSON.stringify([this.fingerprint, revision, config.feed.size, config.taxonomy ?? null, model?.id ?? null]));
+    const entryKey = sha256(JSON.stringify([this.fingerprint, revision, config.feed.size, config.taxonomy ?? null, themeModelStamp(config.themeModel) ?? null]));
     if (!this.full && store.getMeta(BUILT_ENTRY_POINTS) === entryKey && ENTRY_FILES.every((name) => existsSync(join(config.output, name)))) {
       const themes = Number(store.getMeta(BUILT_THEMES) ?? '0');
       return { articles: store.counts().articles, pages: 0, full: false, themes, files: { written: 0, unchanged: 0 } };
@@ -125,6 +124,7 @@ export class Build {
     let themes: SiteTheme[] = [];
     try {
       const latest = store.latestArticles(config.feed.size);
+      const model = loadThemeModel(config.themeModel, this.context.log);
       // Grouped (on the theme thread, if there is one) while the pages are written and flushed.
       const grouping = groupLatest(latest, { taxonomy: config.taxonomy, model }, this.context.themes ?? groupInThisThread);
       grouping.catch(() => undefined); // awaited below

@@ -45,6 +45,21 @@ export function readThemeModelFile(setting: ThemeModelSetting): ThemeModelReadin
 }
 
 /**
+ * What identifies the model file's present content without reading it (size and modification
+ * time), or undefined when there is none: a build that has nothing else to do compares it with
+ * the last build's instead of loading the model.
+ */
+export function themeModelStamp(setting: ThemeModelSetting | undefined): string | undefined {
+  if (!setting) return undefined;
+  try {
+    const stats = statSync(setting.file);
+    return `${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return undefined; // absent: loading it, if it comes to that, says so when it matters
+  }
+}
+
+/**
  * The model to group with, or undefined; a problem is warned about (the themes then come from the
  * taxonomy and clustering alone).
  */
