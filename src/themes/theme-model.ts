@@ -79,16 +79,17 @@ interface EncodedExample extends EncodedTerms {
 
 /** Terms as ids; with `grow`, unknown terms are added to the vocabulary, else left out. */
 function encodeTerms(terms: ReadonlyMap<string, number>, index: Map<string, number>, grow: boolean): EncodedTerms {
-  const ids: number[] = [];
-  const counts: number[] = [];
+  const ids = new Int32Array(terms.size);
+  const counts = new Float64Array(terms.size);
+  let length = 0;
   for (const [term, count] of terms) {
     let id = index.get(term);
     if (id === undefined && grow) index.set(term, (id = index.size));
     if (id === undefined) continue;
-    ids.push(id);
-    counts.push(count);
+    ids[length] = id;
+    counts[length++] = count;
   }
-  return { ids: Int32Array.from(ids), counts: Float64Array.from(counts) };
+  return { ids: ids.subarray(0, length), counts: counts.subarray(0, length) };
 }
 
 /**
@@ -166,6 +167,8 @@ export interface CompiledThemeModel {
   smoothing: number;
   /** Per theme, log(total weight + smoothing × terms): P(t | k) = (weight + smoothing) / that. */
   logDenominators: Float64Array;
+  /** log P(t | k) at t × themes + k, for a model that predicts many stories; else taken as needed. */
+  logLikelihoods?: Float64Array;
 }
 
 type ModelSettings = Pick<TrainOptions, 'smoothing' | 'titleWeight' | 'maxBodyWords'>;
@@ -193,18 +196,17 @@ function compileCounts(counts: Counts, index: Map<string, number>, settings: Mod
   };
 }
 
-/**
- * Log score per theme (before sharpening): log prior + Σ weight × log P(term | theme). The
- * logarithms are taken for the terms met, not for the whole table: far fewer at a week's size.
- */
+/** Log score per theme (before sharpening): log prior + Σ weight × log P(term | theme). */
 function scoreEncoded(model: CompiledThemeModel, terms: EncodedTerms): Float64Array {
   const scores = Float64Array.from(model.logPriors);
   const themeCount = scores.length;
   const weights = weighTerms(terms, model.idf);
+  const table = model.logLikelihoods;
   for (let at = 0; at < weights.length; at++) {
     const row = terms.ids[at]! * themeCount;
     for (let theme = 0; theme < themeCount; theme++) {
-      scores[theme]! += weights[at]! * (Math.log(model.weights[row + theme]! + model.smoothing) - model.logDenominators[theme]!);
+      const logLikelihood = table ? table[row + theme]! : Math.log(model.weights[row + theme]! + model.smoothing) - model.logDenominators[theme]!;
+      scores[theme]! += weights[at]! * logLikelihood;
     }
   }
   return scores;
@@ -349,7 +351,13 @@ export function compileThemeModel(model: ThemeModel): CompiledThemeModel {
   });
   const total = model.examples.reduce((a, b) => a + b, 0);
   const counts = { themes: model.themes, examples: model.examples, documentFrequency: Int32Array.from(model.documentFrequency), weights, total };
-  return compileCounts(counts, index, model, model.sharpness);
+  const compiled = compileCounts(counts, index, model, model.sharpness);
+  // A week's stories meet each term many times over: the whole table once costs less.
+  const logLikelihoods = new Float64Array(weights.length);
+  for (let cell = 0; cell < weights.length; cell++) {
+    logLikelihoods[cell] = Math.log(weights[cell]! + model.smoothing) - compiled.logDenominators[cell % themeCount]!;
+  }
+  return { ...compiled, logLikelihoods };
 }
 
 /** Probability per theme for an article, as `trainThemeModel` read its examples. */
