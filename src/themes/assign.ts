@@ -8,8 +8,10 @@ import { clusterByAverageLink } from './cluster.js';
 import { dot, type SparseVector } from './vectors.js';
 
 export interface AssignSettings {
-  /** A learned model's prediction is taken when its probability is at least this. */
+  /** A learned model's prediction is taken when its probability is at least this... */
   minModelConfidence: number;
+  /** ...and at least this share of the story's words and character pairs are the theme's (theme-model.ts). */
+  minModelEvidence: number;
   /** A taxonomy match is confident when its score is at least this... */
   minTaxonomyScore: number;
   /** ...and at least this many times the runner-up's. */

@@ -69,7 +69,7 @@ export function isCharacterPair(term: string): boolean {
   return term.startsWith(PAIR);
 }
 
-/** The word a term stands for, for people (a theme's keywords); undefined for character terms. */
-export function wordOfTerm(term: string): string | undefined {
-  return term.startsWith(WORD) ? term.slice(WORD.length) : undefined;
+/** Whether a term is a single character (not a word or a character pair). */
+export function isSingleCharacter(term: string): boolean {
+  return term.startsWith(CHARACTER);
 }

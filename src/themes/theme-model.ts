@@ -4,7 +4,7 @@
 // model. The stored form is plain JSON (term → document frequency and per-theme weights).
 import { sha256 } from '../util/hash.js';
 import { tokenize } from './segment.js';
-import { shortTextTerms } from './short-text.js';
+import { isSingleCharacter, shortTextTerms } from './short-text.js';
 
 export const MODEL_FORMAT = 'zhoukan-theme-model';
 export const MODEL_VERSION = 1;
@@ -226,6 +226,26 @@ function logLoss(scores: Float64Array, theme: number, sharpness: number): number
   let sum = 0;
   for (const score of scores) sum += Math.exp((score - top) * sharpness);
   return Math.log(sum) - (scores[theme]! - top) * sharpness;
+}
+
+/**
+ * The share of a story's words and character pairs (each counted 1 + ln of its count; single
+ * characters say too little) that the examples of `theme` used: the evidence behind a prediction.
+ * A story off every theme the model knows still gets probabilities that sum to one, drawn from
+ * shared characters and common words, but few of its words are the theme's.
+ */
+export function themeEvidence(model: CompiledThemeModel, terms: ReadonlyMap<string, number>, theme: number): number {
+  const themeCount = model.themes.length;
+  let known = 0;
+  let all = 0;
+  for (const [term, count] of terms) {
+    if (isSingleCharacter(term)) continue;
+    const weight = 1 + Math.log(count);
+    all += weight;
+    const id = model.index.get(term);
+    if (id !== undefined && model.weights[id * themeCount + theme]! > 0) known += weight;
+  }
+  return all > 0 ? known / all : 0;
 }
 
 /** Probability per theme (in model.themes order) for a story's terms. */

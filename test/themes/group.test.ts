@@ -108,6 +108,26 @@ describe('groupByTheme on headlines without their text', () => {
   });
 });
 
+describe('groupByTheme with a model taught a few themes', () => {
+  it('leaves the stories off all of its themes to the taxonomy, not to the nearest of its themes', () => {
+    const model = trainThemeModel(
+      [
+        ['楼市快讯', '1-4月份全国房地产开发投资下降'],
+        ['楼市快讯', '上海新房均价环比上涨'],
+        ['楼市快讯', '多地放宽住房公积金贷款 楼市成交回暖'],
+        ['利率快讯', '1月LPR报价出炉 5年期下调'],
+        ['利率快讯', '央行开展逆回购操作 利率不变'],
+        ['利率快讯', 'MLF利率下调10个基点'],
+      ].map(([theme, title]) => ({ theme: theme!, title: title!, text: '' })),
+    );
+    const assigned = themeOf(groupByTheme(articles, { taxonomy: DEFAULT_TAXONOMY, model }));
+    // A plane crash, a covid bulletin, an AI referee, a software release: about neither theme.
+    for (const id of ['s007', 's002', 's005', 'o001']) expect(['楼市快讯', '利率快讯'], id).not.toContain(assigned.get(id));
+    expect(assigned.get('s006')).toBe('利率快讯');
+    expect(assigned.get('s011')).toBe('楼市快讯');
+  });
+});
+
 describe('groupByTheme, clustering only', () => {
   it('finds the five SME seeds as a cluster named by its keywords and leaves small groups in 其他要闻', () => {
     const themes = groupByTheme(articles);
