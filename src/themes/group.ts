@@ -1,4 +1,5 @@
-// Groups a week's articles into themes: near-duplicates folded, taxonomy first, clusters after.
+// Groups a week's articles into themes: near-duplicates folded, a learned model and the taxonomy
+// first, clusters after.
 import type { Theme, ThemeInput } from '../model.js';
 import { assignStories, bestTheme, type AssignSettings, type Assignment, type NamedMatches } from './assign.js';
 import { clusterKeywords, clusterName, matchedKeywords, rankEntries } from './describe.js';
