@@ -19,7 +19,7 @@ export interface ThemeExample {
 export interface ThemeModel {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_VERSION;
-  /** A hash of the rest: the same examples give the same id; a build notices a new model by it. */
+  /** A hash of the rest: the same examples give the same id (the theme thread compiles a model once per id). */
   id: string;
   /** Theme names, in the order of the per-theme arrays. */
   themes: string[];
@@ -33,7 +33,7 @@ export interface ThemeModel {
   maxBodyWords: number;
   /** Scales the log scores before the softmax so that probabilities match the cross-validated hit rate. */
   sharpness: number;
-  /** How the model did on examples it had not seen (k-fold), when there were enough examples. */
+  /** How the model did on examples it had not learned from (leave-one-out); absent when not asked for. */
   crossValidation?: CrossValidation;
   /** Every term, in the order the examples first use it. */
   terms: string[];

@@ -35,7 +35,7 @@ describe('a theme model learned from examples', () => {
     const first = JSON.stringify(trainThemeModel(SMALL));
     expect(JSON.stringify(trainThemeModel(SMALL.map((example) => ({ ...example }))))).toBe(first);
     expect((JSON.parse(first) as ThemeModel).id).toMatch(/^[0-9a-f]{16}$/);
-    // Other examples, another id: a build notices a retrained model by it.
+    // Other examples, another id: the theme thread compiles the new model instead of reusing the old.
     expect(trainThemeModel(SMALL.slice(1)).id).not.toBe(trainThemeModel(SMALL).id);
   });
 
