@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
+import { runThemesCommand, THEMES_HELP } from './cli/themes.js';
 import type { CollectSummary } from './jobs/collect.js';
 import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
@@ -69,6 +70,8 @@ const ARCHIVE_FILE = 'zhoukan.db';
 
 interface Run {
   values: ParsedOptions;
+  /** Words after the command's name (only `themes` takes any). */
+  positionals: string[];
   config: Readonly<Config>;
   log: Log;
   store: SqliteStore;
@@ -81,6 +84,8 @@ interface Command {
   extraHelp?: string;
   /** Checks the options against the configuration before any work; throws a USAGE error. */
   checkOptions?(values: ParsedOptions, config: Readonly<Config>): void;
+  /** Takes arguments besides its options (`themes train FILE`). */
+  positionals?: boolean;
   run(run: Run): Promise<number>;
 }
 
@@ -112,6 +117,13 @@ const COMMANDS: Record<string, Command> = {
     usage: 'zhoukan start [options]',
     extraHelp: SERVER_HELP,
     run: start,
+  },
+  themes: {
+    summary: 'learn themes from labelled examples: themes train FILE',
+    usage: 'zhoukan themes train FILE [options]',
+    extraHelp: THEMES_HELP,
+    positionals: true,
+    run: (run) => runThemesCommand(run.positionals, run.config, run.log),
   },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',
@@ -349,8 +361,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const help = `${command.summary}\n\nUsage: ${command.usage}\n\n${SHARED_HELP}${command.extraHelp ?? ''}\n`;
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: SHARED_OPTIONS, allowPositionals: false, strict: true }));
+    ({ values, positionals } = parseArgs({ args: rest, options: SHARED_OPTIONS, allowPositionals: command.positionals ?? false, strict: true }));
   } catch (error) {
     // node:util's messages run over lines of their own; each is escaped.
     const message = describeError(error).split('\n').map(escapeControls).join('\n');
@@ -388,7 +401,7 @@ async function main(argv: string[]): Promise<number> {
     command.checkOptions?.(values, config);
     archive = join(config.data, ARCHIVE_FILE);
     store = SqliteStore.open(archive, { log });
-    return await command.run({ values, config, log, store, signal: abortOnSignals(log).signal });
+    return await command.run({ values, positionals, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError && error.code === 'USAGE') {
       process.stderr.write(`zhoukan ${name}: ${escapeControls(error.message)} (see zhoukan ${name} --help)\n`);

@@ -4,7 +4,9 @@ import { AppError } from './errors.js';
 import { readDigest, readSmtp, readTaxonomy } from './config/digest.js';
 import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt, wholeNumberAt } from './config/fields.js';
 import { checkDistinctNames, feedSource, folderSource, readFeeds, readSources } from './config/sources.js';
+import { readThemeModelSetting } from './config/themes.js';
 import type { SmtpSettings } from './output/mail.js';
+import type { ThemeModelSetting } from './themes/model-file.js';
 import type { Taxonomy } from './themes/taxonomy.js';
 import { isValidZone } from './util/time.js';
 
@@ -59,6 +61,8 @@ export interface Config {
   };
   /** Themes for the digest; undefined groups by clustering alone. */
   taxonomy?: Taxonomy;
+  /** The learned theme model's file (`zhoukan themes train`); undefined: none. */
+  themeModel?: ThemeModelSetting;
   /** Secret for the per-recipient unsubscribe tokens (ZHOUKAN_UNSUBSCRIBE_SECRET); environment only. */
   unsubscribeSecret?: string;
   server: { host: string; port: number };
@@ -124,6 +128,7 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   output: null,
   data: null,
   taxonomy: null,
+  themeModel: null,
   $schema: null,
 };
 
@@ -208,6 +213,8 @@ export function loadConfig(
       ? resolve(cwd, env.ZHOUKAN_DATA)
       : resolve(fileDir, stringAt(fromFile, 'data', problems) ?? DEFAULTS.data);
 
+  const themeModel = readThemeModelSetting(fromFile.themeModel, fileDir, data, problems);
+
   const idAuthority = stringAt(site, 'site.idAuthority', problems);
   if (idAuthority !== undefined && !/^[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$/i.test(idAuthority)) {
     problems.push(`site.idAuthority: must look like "example.com,2022-05-18" (RFC 4151), got "${idAuthority}"`);
@@ -232,6 +239,7 @@ export function loadConfig(
     digest,
     ...(smtp ? { smtp } : {}),
     ...(taxonomy ? { taxonomy } : {}),
+    ...(themeModel ? { themeModel } : {}),
     ...(env.ZHOUKAN_UNSUBSCRIBE_SECRET ? { unsubscribeSecret: env.ZHOUKAN_UNSUBSCRIBE_SECRET } : {}),
     server: { host, port },
     fetch,

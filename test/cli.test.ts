@@ -192,7 +192,7 @@ describe('zhoukan digest', () => {
 
   it('answers --help for every command, and rejects an invalid config listing each problem', async () => {
     const cwd = await tempDir('help');
-    for (const command of ['digest', 'update', 'collect', 'build', 'start', 'serve']) {
+    for (const command of ['digest', 'update', 'collect', 'build', 'start', 'serve', 'themes']) {
       const help = await runCli([command, '--help'], { cwd });
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/--source DIR/);
@@ -205,5 +205,81 @@ describe('zhoukan digest', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/timeZone/);
     expect(invalid.stderr).toMatch(/feed\.size/);
+  });
+});
+
+describe('zhoukan themes train', () => {
+  const EXAMPLES = [
+    '# theme<TAB>headline',
+    '楼市快讯\t1-4月份全国房地产开发投资下降',
+    '楼市快讯\t上海新房均价环比上涨',
+    '楼市快讯\t多地放宽住房公积金贷款 楼市成交回暖',
+    '楼市快讯\t商品房销售面积同比下降',
+    '楼市快讯\t北京二手房成交量回升',
+    '利率快讯\t1月LPR报价出炉 5年期下调',
+    '利率快讯\t央行开展逆回购操作 利率不变',
+    '利率快讯\tMLF利率下调10个基点',
+    '利率快讯\t存款利率下调 银行跟进',
+    '利率快讯\t贷款市场报价利率连续持平',
+    'a line without a tab',
+  ].join('\n');
+
+  it('learns themes from examples into the data folder, and the build groups by them', async () => {
+    const cwd = await tempDir('themes-train');
+    const data = join(cwd, 'data');
+    await writeFile(join(cwd, 'examples.tsv'), EXAMPLES);
+    const trained = await runCli(['themes', 'train', 'examples.tsv', '--data', data], { cwd });
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/trained a theme model on 10 examples of 2 themes from examples\.tsv in [\d.]+ s \(cross-validated accuracy [01]\.\d{3}, leave-one-out\); wrote .*theme-model\.json/);
+    expect(trained.stdout).toMatch(/^ {2}利率快讯: 5 examples, [01]\.\d\d cross-validated$/m);
+    expect(trained.stderr).toMatch(/examples\.tsv: line 12: expected theme<TAB>title \(no tab\); skipped/);
+    expect(JSON.parse(await readFile(join(data, 'theme-model.json'), 'utf8')).themes).toEqual(['利率快讯', '楼市快讯']);
+
+    const output = join(cwd, 'out');
+    const built = await runCli(['update', '--source', RSSHUB, '--output', output, '--data', data], { cwd });
+    expect(built.code).toBe(0);
+    expect(built.stderr).not.toMatch(/theme model/);
+    const index = await readFile(join(output, 'index.html'), 'utf8');
+    expect(index).toContain('楼市快讯');
+    expect(index).toContain('利率快讯');
+  });
+
+  it('a damaged model is named with its reason and the build goes on without it', async () => {
+    const cwd = await tempDir('themes-damaged');
+    const data = join(cwd, 'data');
+    await writeFile(join(cwd, 'examples.tsv'), EXAMPLES);
+    expect((await runCli(['themes', 'train', 'examples.tsv', '--data', data], { cwd })).code).toBe(0);
+    const model = await readFile(join(data, 'theme-model.json'), 'utf8');
+    await writeFile(join(data, 'theme-model.json'), model.slice(0, 100));
+    const output = join(cwd, 'out');
+    const built = await runCli(['update', '--source', RSSHUB, '--output', output, '--data', data], { cwd });
+    expect(built.code).toBe(0);
+    expect(built.stderr).toMatch(/warning: theme model .*theme-model\.json: not valid JSON .*; grouping without it/);
+    expect(built.stdout).toMatch(/built 13 pages, 3 feeds and \d+ themes from 13 articles/);
+    const index = await readFile(join(output, 'index.html'), 'utf8');
+    expect(index).not.toContain('楼市快讯');
+    expect(index).toContain('房地产');
+
+    // Trained again, the model regroups the newest articles though no article changed.
+    expect((await runCli(['themes', 'train', 'examples.tsv', '--data', data], { cwd })).code).toBe(0);
+    const rebuilt = await runCli(['update', '--source', RSSHUB, '--output', output, '--data', data], { cwd });
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stderr).not.toMatch(/theme model/);
+    expect(await readFile(join(output, 'index.html'), 'utf8')).toContain('楼市快讯');
+  });
+
+  it('says what is wrong with the command or its file', async () => {
+    const cwd = await tempDir('themes-usage');
+    const missing = await runCli(['themes', 'train', 'nowhere.tsv'], { cwd });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read the examples nowhere\.tsv: ENOENT/);
+    const usage = await runCli(['themes', 'forget'], { cwd });
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/usage: zhoukan themes train FILE/);
+    await writeFile(join(cwd, 'one.tsv'), '体育\t湖人险胜\n体育\t国足告负\n');
+    const oneTheme = await runCli(['themes', 'train', 'one.tsv'], { cwd });
+    expect(oneTheme.code).toBe(1);
+    expect(oneTheme.stderr).toMatch(/one\.tsv: a theme model needs examples of at least two themes; found 2 examples of 1/);
+    expect((await runCli(['update', 'extra'], { cwd })).code).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +150,19 @@ describe('loadConfig', () => {
     await writeFile(join(cwd, 'themes.json'), JSON.stringify({ themes: [{ name: '体育', keywords: { 比赛: 2, 球队: 1 } }] }));
     await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ taxonomy: 'themes.json' }));
     expect(loadConfig({}, {}, cwd).taxonomy?.themes.map((theme) => theme.name)).toEqual(['体育']);
+  });
+
+  it('reads the theme model from the data folder by default, from a named file, or not at all', async () => {
+    const cwd = await tempDir();
+    expect(loadConfig({}, {}, cwd).themeModel).toEqual({ file: join(cwd, 'data', 'theme-model.json'), configured: false });
+    expect(loadConfig({ data: 'archive' }, {}, cwd).themeModel?.file).toBe(join(cwd, 'archive', 'theme-model.json'));
+    await mkdir(join(cwd, 'conf'));
+    await writeFile(join(cwd, 'conf', 'zhoukan.config.json'), JSON.stringify({ themeModel: 'models/themes.json' }));
+    expect(loadConfig({ configFile: 'conf/zhoukan.config.json' }, {}, cwd).themeModel).toEqual({ file: join(cwd, 'conf', 'models', 'themes.json'), configured: true });
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ themeModel: false }));
+    expect(loadConfig({}, {}, cwd).themeModel).toBeUndefined();
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ themeModel: 3 }));
+    expect(() => loadConfig({}, {}, cwd)).toThrow(/themeModel: must be the path of a model file or false, got 3/);
   });
 });
 

@@ -8,6 +8,8 @@ import { buildSiteThemes, type SiteTheme } from '../output/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
 import type { SaveResult } from '../store/store.js';
 import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
+import { loadThemeModel, themeModelStamp } from '../themes/model-file.js';
+import type { ThemeModel } from '../themes/theme-model.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
 import { SyncBatch } from '../util/fs.js';
@@ -123,7 +125,7 @@ export class Build {
     const revision = store.revision();
     // Nothing archived since the last build, the same settings, the files still there: every file
     // would come out as it is. Skipping saves grouping the newest articles by theme (jieba's start-up).
-    const entryKey = sha256(JSON.stringify([this.fingerprint, revision, config.feed.size, config.taxonomy ?? null]));
+    const entryKey = sha256(JSON.stringify([this.fingerprint, revision, config.feed.size, config.taxonomy ?? null, themeModelStamp(config.themeModel) ?? null]));
     if (!this.full && store.getMeta(BUILT_ENTRY_POINTS) === entryKey && ENTRY_FILES.every((name) => existsSync(join(config.output, name)))) {
       const themes = Number(store.getMeta(BUILT_THEMES) ?? '0');
       return { articles: store.counts().articles, pages: 0, full: false, themes, files: { written: 0, unchanged: 0 } };
@@ -131,8 +133,9 @@ export class Build {
     let themes: SiteTheme[] = [];
     try {
       const latest = store.latestArticles(config.feed.size);
+      const model = loadThemeModel(config.themeModel, this.context.log);
       // Grouped (on the theme thread, if there is one) while the pages are written and flushed.
-      const grouping = groupLatest(latest, config.taxonomy, this.context.themes ?? groupInThisThread);
+      const grouping = groupLatest(latest, { taxonomy: config.taxonomy, model }, this.context.themes ?? groupInThisThread);
       grouping.catch(() => undefined); // awaited below
       const due = store.revisionsSince(this.after).filter((changed) => !this.handled.has(changed));
       for (let start = 0; start < due.length; start += PAGE_BATCH) {
@@ -156,10 +159,14 @@ export class Build {
 }
 
 /** The newest articles by theme, for the index and the theme pages (fast at a feed's size). */
-async function groupLatest(latest: Article[], taxonomy: Taxonomy | undefined, grouper: ThemeGrouper): Promise<SiteTheme[]> {
+async function groupLatest(
+  latest: Article[],
+  { taxonomy, model }: { taxonomy?: Taxonomy; model?: ThemeModel },
+  grouper: ThemeGrouper,
+): Promise<SiteTheme[]> {
   const grouped = await grouper.group(
     latest.map((article) => ({ id: article.id, title: article.title, text: article.simplifiedText ?? article.text, published: article.published })),
-    taxonomy ? { taxonomy } : {},
+    { ...(taxonomy ? { taxonomy } : {}), ...(model ? { model } : {}) },
   );
   return buildSiteThemes(grouped, latest, (theme) => themeSlug(theme, taxonomy));
 }

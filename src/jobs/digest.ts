@@ -9,6 +9,7 @@ import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry
 import { writeDigestArchive } from '../output/write.js';
 import type { DigestKind } from '../store/store.js';
 import { groupInThisThread } from '../themes/grouper.js';
+import { loadThemeModel } from '../themes/model-file.js';
 import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
@@ -110,9 +111,10 @@ async function composeDigest(
   context: JobContext,
   identity: { id: string; periodStart: Date; periodEnd: Date },
 ): Promise<Digest> {
+  const model = loadThemeModel(context.config.themeModel, context.log);
   const themes = await (context.themes ?? groupInThisThread).group(
     articles.map((article) => ({ id: article.id, title: article.title, text: article.simplifiedText ?? article.text, published: article.published })),
-    { ...(context.config.taxonomy ? { taxonomy: context.config.taxonomy } : {}) },
+    { ...(context.config.taxonomy ? { taxonomy: context.config.taxonomy } : {}), ...(model ? { model } : {}) },
   );
   return buildDigest({
     ...identity,

@@ -1,14 +1,17 @@
-// Which group each story belongs to: confident taxonomy matches, then the nearest taxonomy theme,
-// then clusters of what is left.
+// Which group each story belongs to: confident matches of a named theme (the learned model's or the
+// taxonomy's), then the nearest named theme, then clusters of what is left.
 //
 // Similarities are judged relative to the batch's mean similarity between two stories: cosines of
 // long articles run far lower than those of short ones, and boilerplate lifts them all, so no
 // absolute cosine threshold fits every batch; "twice as alike as two stories picked at random" does.
 import { clusterByAverageLink } from './cluster.js';
-import type { ThemeScores } from './match.js';
 import { dot, type SparseVector } from './vectors.js';
 
 export interface AssignSettings {
+  /** A learned model's prediction is taken when its probability is at least this... */
+  minModelConfidence: number;
+  /** ...and at least this share of the story's words and character pairs are the theme's (theme-model.ts). */
+  minModelEvidence: number;
   /** A taxonomy match is confident when its score is at least this... */
   minTaxonomyScore: number;
   /** ...and at least this many times the runner-up's. */
@@ -53,8 +56,18 @@ function meanPairSimilarity(vectors: readonly SparseVector[]): number {
   return Math.max(1e-9, (dot(sum, sum) - nonEmpty) / (count * (count - 1)));
 }
 
-/** The theme a story matches with confidence, if any. */
-function confidentTheme(scores: Float64Array, settings: AssignSettings): number | undefined {
+/** Per story, the named theme it matches with confidence, and the one it most likely belongs to. */
+export interface NamedMatches {
+  confident: (number | undefined)[];
+  /** Taken only when the story neither joins a named theme nor clusters with others. */
+  likely: (number | undefined)[];
+}
+
+/** The taxonomy theme a story's keywords point to, and whether they do so with confidence. */
+export function bestTheme(
+  scores: Float64Array,
+  settings: Pick<AssignSettings, 'minTaxonomyScore' | 'minTaxonomyMargin'>,
+): { theme: number; confident: boolean } | undefined {
   let best = -1;
   let bestScore = 0;
   let runnerUp = 0;
@@ -65,18 +78,17 @@ function confidentTheme(scores: Float64Array, settings: AssignSettings): number 
       bestScore = score;
     } else if (score > runnerUp) runnerUp = score;
   });
-  const confident = best >= 0 && bestScore >= settings.minTaxonomyScore && bestScore >= settings.minTaxonomyMargin * runnerUp;
-  return confident ? best : undefined;
+  if (best < 0 || bestScore < settings.minTaxonomyScore) return undefined;
+  return { theme: best, confident: bestScore >= settings.minTaxonomyMargin * runnerUp };
 }
 
-/** Confident taxonomy matches, then the nearest theme for the rest when it is alike enough. */
-function assignTaxonomy(
+/** Confident matches, then the nearest named theme for the rest when it is alike enough. */
+function assignNamed(
   vectors: readonly SparseVector[],
-  themeScores: readonly ThemeScores[],
+  confident: readonly (number | undefined)[],
   settings: AssignSettings,
   meanSimilarity: number,
 ): Assignment[] {
-  const confident = themeScores.map((scores) => confidentTheme(scores.scores, settings));
   const members = new Map<number, SparseVector[]>();
   confident.forEach((theme, index) => {
     if (theme !== undefined) members.set(theme, [...(members.get(theme) ?? []), vectors[index]!]);
@@ -100,14 +112,14 @@ function assignTaxonomy(
   });
 }
 
-export function assignStories(
-  vectors: readonly SparseVector[],
-  themeScores: readonly ThemeScores[] | undefined,
-  settings: AssignSettings,
-): Assignments {
+/**
+ * `named` gives, per story, the named theme it matches with confidence and the one it most likely
+ * belongs to (undefined: none); undefined altogether when there are no named themes.
+ */
+export function assignStories(vectors: readonly SparseVector[], named: NamedMatches | undefined, settings: AssignSettings): Assignments {
   const meanSimilarity = meanPairSimilarity(vectors);
-  const assignments: Assignment[] = themeScores
-    ? assignTaxonomy(vectors, themeScores, settings, meanSimilarity)
+  const assignments: Assignment[] = named
+    ? assignNamed(vectors, named.confident, settings, meanSimilarity)
     : vectors.map(() => ({ kind: 'other' }));
 
   const leftovers = [...assignments.keys()].filter((index) => assignments[index]!.kind === 'other');
@@ -117,6 +129,12 @@ export function assignStories(
     .filter((group) => group.length >= settings.minClusterSize);
   clusters.forEach((members, cluster) => {
     for (const index of members) assignments[index] = { kind: 'cluster', cluster };
+  });
+  // A headline whose keywords point two ways, with no story alike enough to join, still reads
+  // better under its likeliest named theme than under 其他要闻.
+  assignments.forEach((assignment, index) => {
+    const likely = named?.likely[index];
+    if (assignment.kind === 'other' && likely !== undefined) assignments[index] = { kind: 'taxonomy', theme: likely, confident: false };
   });
   return { assignments, clusters };
 }

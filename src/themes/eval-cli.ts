@@ -1,5 +1,6 @@
-// npm run eval:themes -- --input FILE [--taxonomy FILE|default] [--skip N] [--limit N] [--groups]
-// Groups a labelled corpus and prints how well the groups agree with the labels.
+// npm run eval:themes -- --input FILE [--taxonomy FILE|default] [--train FILE | --model FILE] [--skip N] [--limit N] [--groups]
+// Groups a labelled corpus and prints how well the groups agree with the labels; with --train, a
+// theme model is first learned from another labelled file (never from the input).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,17 +18,28 @@ import { scoreGrouping } from './metrics.js';
 import { backgroundIdfs } from './background-idf.js';
 import { segment } from './segment.js';
 import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from './taxonomy.js';
+import { themeModelProblem, trainThemeModel, type ThemeModel } from './theme-model.js';
 
 interface Arguments {
   input: string;
   taxonomy?: string;
+  train?: string;
+  trainFormat?: CorpusFormat;
+  model?: string;
   format?: CorpusFormat;
   skip: number;
   limit?: number;
+  trainSkip: number;
+  trainLimit?: number;
+  /** Only the first N examples of each label (a few-shot set from a file sorted by label). */
+  trainPerLabel?: number;
   showGroups: boolean;
 }
 
-const USAGE = 'usage: eval-cli --input FILE [--taxonomy FILE|default] [--format cnews|thucnews|tnews] [--skip N] [--limit N] [--groups]';
+const USAGE =
+  'usage: eval-cli --input FILE [--taxonomy FILE|default] [--format cnews|thucnews|tnews] [--skip N] [--limit N]\n' +
+  '                [--train FILE [--train-format F] [--train-skip N] [--train-limit N] [--train-per-label N] | --model FILE] [--groups]';
+const OPTIONS = ['--input', '--taxonomy', '--format', '--skip', '--limit', '--train', '--train-format', '--train-skip', '--train-limit', '--train-per-label', '--model'];
 
 function parseArguments(argv: readonly string[]): Arguments {
   const values = new Map<string, string>();
@@ -39,7 +51,7 @@ function parseArguments(argv: readonly string[]): Arguments {
       continue;
     }
     const value = argv[index + 1];
-    if (!['--input', '--taxonomy', '--format', '--skip', '--limit'].includes(name) || value === undefined) {
+    if (!OPTIONS.includes(name) || value === undefined) {
       throw new Error(`Unknown option or missing value: ${name}\n${USAGE}`);
     }
     values.set(name, value);
@@ -53,12 +65,22 @@ function parseArguments(argv: readonly string[]): Arguments {
     if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number, got "${text}"`);
     return Number(text);
   };
-  const format = values.get('--format');
-  if (format !== undefined && !['cnews', 'thucnews', 'tnews'].includes(format)) throw new Error(`Unknown --format ${format}\n${USAGE}`);
+  const formatOf = (name: string): CorpusFormat | undefined => {
+    const format = values.get(name);
+    if (format !== undefined && !['cnews', 'thucnews', 'tnews'].includes(format)) throw new Error(`Unknown ${name} ${format}\n${USAGE}`);
+    return format as CorpusFormat | undefined;
+  };
+  if (values.has('--train') && values.has('--model')) throw new Error(`--train and --model exclude each other\n${USAGE}`);
   return {
     input,
     taxonomy: values.get('--taxonomy'),
-    format: format as CorpusFormat | undefined,
+    train: values.get('--train'),
+    trainFormat: formatOf('--train-format'),
+    trainSkip: count('--train-skip') ?? 0,
+    trainLimit: count('--train-limit'),
+    trainPerLabel: count('--train-per-label'),
+    model: values.get('--model'),
+    format: formatOf('--format'),
     skip: count('--skip') ?? 0,
     limit: count('--limit'),
     showGroups,
@@ -87,6 +109,37 @@ function readTaxonomy(path: string | undefined): Taxonomy | undefined {
   const { taxonomy, problems } = validateTaxonomy(JSON.parse(readFileSync(path, 'utf8')));
   if (!taxonomy) throw new Error(`Taxonomy ${path} is invalid:\n  ${problems.join('\n  ')}`);
   return taxonomy;
+}
+
+/** A learned model: trained on a labelled file (timed), or read from a stored one. */
+function readModel(args: Arguments): { model?: ThemeModel; description: string } {
+  if (args.model) {
+    const value: unknown = JSON.parse(readFileSync(args.model, 'utf8'));
+    const problem = themeModelProblem(value);
+    if (problem) throw new Error(`Model ${args.model} is unusable: ${problem}`);
+    return { model: value as ThemeModel, description: args.model };
+  }
+  if (!args.train) return { description: 'none' };
+  const corpus = readCorpus(args.train, args.trainFormat);
+  const taken = new Map<string, number>();
+  const items = corpus.items
+    .slice(args.trainSkip, args.trainLimit === undefined ? undefined : args.trainSkip + args.trainLimit)
+    .filter((item) => {
+      const count = taken.get(item.label) ?? 0;
+      taken.set(item.label, count + 1);
+      return args.trainPerLabel === undefined || count < args.trainPerLabel;
+    });
+  const start = performance.now();
+  const model = trainThemeModel(items.map((item) => ({ theme: item.label, title: item.article.title, text: item.article.text })));
+  const elapsed = performance.now() - start;
+  const validation = model.crossValidation ? `, cross-validated accuracy ${model.crossValidation.accuracy.toFixed(3)} (leave-one-out)` : '';
+  return {
+    model,
+    description:
+      `trained on ${basename(args.train)} (${corpus.format}), ${items.length} examples from ${args.trainSkip + 1}` +
+      `${args.trainPerLabel === undefined ? '' : `, the first ${args.trainPerLabel} of each label`}: ` +
+      `${model.themes.length} themes, ${model.terms.length} terms${validation}, ${elapsed.toFixed(0)} ms with the cross-validation`,
+  };
 }
 
 /** Article id → the name of the theme it ended up in (folded near-duplicates included). */
@@ -122,8 +175,9 @@ function main(argv: readonly string[]): void {
   segment('预热');
   backgroundIdfs(['预热']);
   const loadTime = performance.now() - loadStart;
+  const { model, description: modelDescription } = readModel(args);
   const start = performance.now();
-  const themes = groupByTheme(items.map((item) => item.article), { taxonomy });
+  const themes = groupByTheme(items.map((item) => item.article), { taxonomy, model });
   const elapsed = performance.now() - start;
 
   const otherName = themes.find((theme) => theme.kind === 'other')?.name;
@@ -136,6 +190,7 @@ function main(argv: readonly string[]): void {
   const kinds = (kind: Theme['kind']): number => themes.filter((theme) => theme.kind === kind).length;
   console.log(`input     ${basename(args.input)} (${corpus.format}), articles ${args.skip + 1}-${args.skip + items.length} (${items.length})`);
   console.log(`taxonomy  ${args.taxonomy ?? 'none (clustering only)'}${taxonomy ? ` (${taxonomy.themes.length} themes)` : ''}`);
+  console.log(`model     ${modelDescription}`);
   console.log(`groups    ${themes.length}: ${kinds('taxonomy')} taxonomy, ${kinds('cluster')} clusters, ${kinds('other')} 其他要闻`);
   if (args.showGroups) printGroups(themes, new Map(items.map((item) => [item.article.id, item.label])));
   console.log(`accuracy  ${scores.accuracy.toFixed(3)}  (each group stands for its majority label; 其他要闻 counts as wrong)`);
