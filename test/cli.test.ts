@@ -274,7 +274,7 @@ describe('zhoukan themes train', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read the examples nowhere\.tsv: ENOENT/);
     const usage = await runCli(['themes', 'forget'], { cwd });
-    expect(usage.code).toBe(1);
+    expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: zhoukan themes train FILE/);
     await writeFile(join(cwd, 'one.tsv'), '体育\t湖人险胜\n体育\t国足告负\n');
     const oneTheme = await runCli(['themes', 'train', 'one.tsv'], { cwd });
