@@ -11,6 +11,7 @@ import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
 import { archiveFault, SqliteStore } from './store/sqlite.js';
+import { waitForAbort } from './util/abort.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { isoWeekRange, parseDate } from './util/time.js';
 
@@ -245,7 +246,7 @@ async function build(run: Run): Promise<number> {
 }
 
 async function serve(run: Run): Promise<number> {
-  const { startServer } = await import('./server.js');
+  const { startServer } = await import('./server/server.js');
   const server = await startServer({ root: run.config.output, host: run.config.server.host, port: run.config.server.port, log: run.log });
   process.stdout.write(`zhoukan: serving ${run.config.output} at ${server.url} (Ctrl-C to stop)\n`);
   await waitForAbort(run.signal);
@@ -254,62 +255,9 @@ async function serve(run: Run): Promise<number> {
 }
 
 async function start(run: Run): Promise<number> {
-  const { config, log, store } = run;
-  const [{ startServer }, { startScheduler }, { unsubscribeRoute }, { runCollectAndBuild }, { runDigest }] = await Promise.all([
-    import('./server.js'),
-    import('./scheduler.js'),
-    import('./unsubscribe.js'),
-    import('./jobs/pipeline.js'),
-    import('./jobs/digest.js'),
-  ]);
-  // A damaged archive stops the service: every job would fail on it, and writing to it can spread
-  // the damage. A full disk or an I/O error is reported and the next scheduled run tries again.
-  const damaged = new AbortController();
-  const reportingFaults = (job: () => Promise<void>) => async () => {
-    try {
-      await job();
-    } catch (error) {
-      const fault = archiveFault(error, store.path);
-      if (!fault) throw error;
-      if (fault.code === 'STORE_DAMAGED') damaged.abort();
-      throw fault;
-    }
-  };
-  const routes = { '/unsubscribe': unsubscribeRoute({ config, store, log }) };
-  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
-  const collectAndBuild = async (alwaysBuild: boolean) => {
-    const summary = await runCollectAndBuild(jobContext(run), { lockWaitMs: 0, alwaysBuild });
-    const parts = [describeCollect(summary.collect)];
-    if (summary.build) parts.push(describeBuild(summary.build, config));
-    log.info(`${new Date().toISOString()} ${parts.join('; ')}`);
-  };
-  const weeklyDigest = reportingFaults(async () => {
-    await collectAndBuild(false);
-    const context = jobContext(run);
-    const summary = await withJobLock('digest', context, { waitMs: config.lockWaitSeconds * 1000 }, () => runDigest(context));
-    log.info(`${new Date().toISOString()} ${describeDigest(summary, config)}`);
-  });
-  // Bring the output up to date at once, then keep it so.
-  await reportingFaults(() => collectAndBuild(true))().catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
-  if (damaged.signal.aborted) {
-    await server.close();
-    return 1;
-  }
+  const { runService } = await import('./service.js');
   noteUnsubscribeLinks(run);
-  const scheduler = startScheduler(
-    [
-      { name: 'collect', cron: config.schedule.collect, run: reportingFaults(() => collectAndBuild(false)) },
-      { name: 'digest', cron: config.schedule.digest, run: weeklyDigest },
-    ],
-    { timeZone: config.timeZone, log },
-  );
-  const next = scheduler.nextRuns().map(({ name, next }) => `${name} next at ${next?.toISOString() ?? 'never'}`);
-  process.stdout.write(`zhoukan: serving ${config.output} at ${server.url}; ${next.join(', ')} (${config.timeZone})\n`);
-  await waitForAbort(AbortSignal.any([run.signal, damaged.signal]));
-  log.info(damaged.signal.aborted ? 'stopping: the archive is damaged' : 'stopping: finishing the running job');
-  await scheduler.stop();
-  await server.close();
-  return damaged.signal.aborted ? 1 : 0;
+  return runService({ ...run, jobContext: () => jobContext(run), print: (line) => process.stdout.write(`zhoukan: ${line}\n`) });
 }
 
 /** 1 when nothing at all could be read: the archive is empty after collecting. */
@@ -321,12 +269,6 @@ function exitStatus(run: Run, summary: CollectSummary): number {
   return 1;
 }
 
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-}
 
 /** SIGINT/SIGTERM abort the run: the job finishes the batch it is writing, then the archive is closed. */
 function abortOnSignals(log: Log): AbortController {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
 import { createMemoryLog } from '../../src/util/log.js';
 import { formatInZone } from '../../src/util/time.js';
 import { findOverflow, launchBrowser, openPage, type OpenedPage, type OpenPageOptions } from '../support/browser.js';

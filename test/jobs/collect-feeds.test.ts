@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../src/jobs/build.js';
 import { runCollect } from '../../src/jobs/collect.js';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../src/server/server.js';
 import { createMemoryLog } from '../../src/util/log.js';
 import { PROJECT_ROOT, SHARED } from '../support/cli.js';
 import { createTestContext, type TestContext } from '../support/context.js';

@@ -5,9 +5,9 @@ import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import compression from 'compression';
 import Negotiator from 'negotiator';
 import serveStatic from 'serve-static';
-import { AppError, describeError } from './errors.js';
-import { FEED_FILES } from './output/feeds.js';
-import type { Log } from './util/log.js';
+import { AppError, describeError } from '../errors.js';
+import { FEED_FILES } from '../output/feeds.js';
+import type { Log } from '../util/log.js';
 
 // Serves the output folder for feed readers and browsers. serve-static does the file work (ETag,
 // Last-Modified, 304, HEAD, Range, `..` and dotfile refusal); compression wraps it. This file adds

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config } from './config.js';
-import { renderNoticePage } from './output/site.js';
-import { zhUnsubscribe } from './output/zh.js';
+import type { Config } from '../config.js';
+import { renderNoticePage } from '../output/site.js';
+import { zhUnsubscribe } from '../output/zh.js';
 import type { RouteHandler } from './server.js';
-import type { Store } from './store/store.js';
-import type { Log } from './util/log.js';
-import { verifyRecipientToken } from './util/token.js';
+import type { Store } from '../store/store.js';
+import type { Log } from '../util/log.js';
+import { verifyRecipientToken } from '../util/token.js';
 
 // /unsubscribe?t=TOKEN: GET shows a confirmation page (mail scanners follow links, so a GET never
 // unsubscribes); POST unsubscribes, both from that page's button and as RFC 8058 one-click.

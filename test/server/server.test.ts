@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../src/errors.js';
-import { headersForFile, startServer, type RunningServer } from '../src/server.js';
-import { createMemoryLog } from '../src/util/log.js';
+import { AppError } from '../../src/errors.js';
+import { headersForFile, startServer, type RunningServer } from '../../src/server/server.js';
+import { createMemoryLog } from '../../src/util/log.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/site/', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/site/', import.meta.url));
 const OUTSIDE_MARKER = 'OUTSIDE-THE-ROOT-7f3a';
 
 interface Reply {

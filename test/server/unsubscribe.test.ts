@@ -1,14 +1,14 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCollect } from '../src/jobs/collect.js';
-import { runDigest } from '../src/jobs/digest.js';
-import { startServer, type RunningServer } from '../src/server.js';
-import { unsubscribeRoute } from '../src/unsubscribe.js';
-import { signRecipient } from '../src/util/token.js';
-import { PROJECT_ROOT } from './support/cli.js';
-import { createTestContext, type TestContext } from './support/context.js';
-import { startSmtpServer, type TestSmtpServer } from './support/smtp.js';
+import { runCollect } from '../../src/jobs/collect.js';
+import { runDigest } from '../../src/jobs/digest.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { unsubscribeRoute } from '../../src/server/unsubscribe.js';
+import { signRecipient } from '../../src/util/token.js';
+import { PROJECT_ROOT } from '../support/cli.js';
+import { createTestContext, type TestContext } from '../support/context.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 const SECRET = 'test-secret-for-unsubscribe-tokens';
 const cleanups: (() => Promise<void> | void)[] = [];
