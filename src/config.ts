@@ -1,17 +1,19 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from './errors.js';
-import { readDigest, readSmtp, readTaxonomy } from './config/digest.js';
+import { readDigest, readTaxonomy } from './config/digest.js';
+import { readSmtp, type SmtpSettings } from './config/smtp.js';
 import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt, wholeNumberAt } from './config/fields.js';
 import { checkDistinctNames, feedSource, folderSource, readFeeds, readSources } from './config/sources.js';
 import { readThemeModelSetting } from './config/themes.js';
-import type { SmtpSettings } from './output/mail.js';
 import type { ThemeModelSetting } from './themes/model-file.js';
 import type { Taxonomy } from './themes/taxonomy.js';
 import { isValidZone } from './util/time.js';
 
 // Configuration: defaults < zhoukan.config.json < environment (ZHOUKAN_*) < command-line flags.
 // Validated once, every problem listed, then frozen. The only reader of process.env.
+
+export type { SmtpSettings } from './config/smtp.js';
 
 export interface FolderSource {
   name: string;
@@ -53,7 +55,7 @@ export interface Config {
     entriesPerTheme: number;
   };
   /** Absent when no SMTP server is configured: the digest then goes to data/outbox/. */
-  smtp?: Omit<SmtpSettings, 'timeoutMs'> & {
+  smtp?: SmtpSettings & {
     /** Tries per message within one run before it is left for the next run. */
     attempts: number;
     /** Wait before the second try; doubles after each. */

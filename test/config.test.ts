@@ -223,7 +223,7 @@ describe('loadConfig and SMTP', () => {
     expect(loadConfig({}, { SMTP_PASSWORD: 'secret' }, cwd).smtp).toMatchObject({ host: 'smtp.example.org', user: 'digest', password: 'secret' });
     const noUser = await tempDir();
     expect(() => loadConfig({}, { SMTP_URL: 'smtp://digest@smtp.example.org:587' }, noUser)).toThrow(/SMTP_URL's user is set but SMTP_PASSWORD is not/);
-    expect(loadConfig({}, { SMTP_URL: 'smtp://smtp.example.org:587' }, noUser).smtp?.url).toBe('smtp://smtp.example.org:587');
+    expect(loadConfig({}, { SMTP_URL: 'smtp://smtp.example.org:2525' }, noUser).smtp).toMatchObject({ host: 'smtp.example.org', port: 2525 });
   });
 
   it('checks that smtp.caFile can be read when the config is loaded', async () => {

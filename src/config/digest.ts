@@ -1,10 +1,10 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
 import { numberAt, removeUnsafeKeys, stringAt } from './fields.js';
 
-// The digest: who gets it, how it is sent, and the themes it is grouped by.
+// The digest: who gets it and the themes it is grouped by (how it is sent: smtp.ts).
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
 
@@ -33,81 +33,6 @@ export function readDigest(
     return value;
   };
   return { recipients, from: sender, unsubscribeMailto, maxArticles: whole('maxArticles', 1000), entriesPerTheme: whole('entriesPerTheme', 50) };
-}
-
-export function readSmtp(
-  from: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
-  fileDir: string,
-  problems: string[],
-): Config['smtp'] | undefined {
-  const url = env.SMTP_URL?.trim() || undefined;
-  const urlUser = url ? readSmtpUrl(url, problems) : undefined;
-  const host = stringAt(from, 'smtp.host', problems);
-  if (!url && !host) return undefined;
-  const port = numberAt(from, 'smtp.port', problems);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) problems.push(`smtp.port: must be a port number, got ${port}`);
-  const flag = (key: 'secure' | 'requireTls') => {
-    const value = from[key];
-    if (value === undefined || typeof value === 'boolean') return value;
-    problems.push(`smtp.${key}: must be true or false`);
-    return undefined;
-  };
-  const caFile = stringAt(from, 'smtp.caFile', problems);
-  const caPath = caFile ? resolve(fileDir, caFile) : undefined;
-  if (caPath && !isReadableFile(caPath)) problems.push(`smtp.caFile: cannot read ${caPath}`);
-  const attempts = numberAt(from, 'smtp.attempts', problems) ?? 4;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`smtp.attempts: must be a whole number from 1 to 10, got ${attempts}`);
-  const retryDelaySeconds = numberAt(from, 'smtp.retryDelaySeconds', problems) ?? 2;
-  if (!(retryDelaySeconds >= 0 && retryDelaySeconds <= 600)) problems.push(`smtp.retryDelaySeconds: must be from 0 to 600, got ${retryDelaySeconds}`);
-  const user = stringAt(from, 'smtp.user', problems);
-  const password = env.SMTP_PASSWORD || undefined;
-  // Without a password the server would be reached without logging in, and the digest refused
-  // only when it is sent (Monday 08:00 under the service): say so now.
-  if ((user ?? urlUser) && !password) {
-    const where = user ? 'smtp.user' : "SMTP_URL's user";
-    problems.push(`${where} is set but SMTP_PASSWORD is not: set the password in the environment (SMTP_PASSWORD), or remove the user to send without logging in`);
-  }
-  const settings = {
-    attempts,
-    retryDelaySeconds,
-    url,
-    host,
-    port,
-    secure: flag('secure'),
-    user,
-    password,
-    requireTls: flag('requireTls'),
-    caFile: caPath,
-  };
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Config['smtp'];
-}
-
-function isReadableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.R_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Checks SMTP_URL and returns its user, if any. The URL is never quoted in a message: it may hold a
- * password.
- */
-function readSmtpUrl(value: string, problems: string[]): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    problems.push('SMTP_URL: not a URL (e.g. smtp://user@host:587, the password in SMTP_PASSWORD)');
-    return undefined;
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') problems.push('SMTP_URL: must start with smtp:// or smtps://');
-  if (!url.hostname) problems.push('SMTP_URL: names no host (e.g. smtp://user@host:587)');
-  if (url.password) problems.push('SMTP_URL: holds a password; give it in SMTP_PASSWORD only (e.g. SMTP_URL=smtp://user@host:587)');
-  return url.username || undefined;
 }
 
 /**

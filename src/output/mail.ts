@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type Nodemailer from 'nodemailer';
+import type { SmtpSettings } from '../config.js';
 import { AppError, describeError } from '../errors.js';
 import { shortHash } from '../util/hash.js';
 import { requireCommonJs } from '../util/require-cjs.js';
@@ -7,24 +8,6 @@ import { requireCommonJs } from '../util/require-cjs.js';
 // Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
 // only importer of nodemailer. Sending never throws: it says whether a message was sent, may be
 // sent on a later try (temporary), or never will be as things stand (permanent).
-
-export interface SmtpSettings {
-  /** SMTP_URL, e.g. smtp://user@host:587 or smtps://host:465 (the password comes from SMTP_PASSWORD only). The fields below override its parts. */
-  url?: string;
-  host?: string;
-  port?: number;
-  /** Implicit TLS (smtps, port 465). */
-  secure?: boolean;
-  user?: string;
-  /** From the environment only: the caller passes it. Never logged. */
-  password?: string;
-  /** STARTTLS required; default true unless the host is loopback. */
-  requireTls?: boolean;
-  /** PEM file of the CA (or the self-signed certificate) to trust for the server. */
-  caFile?: string;
-  /** Connect, greeting and socket-idle timeout. Default 30 s. */
-  timeoutMs?: number;
-}
 
 export interface DigestMessage {
   from: string;
@@ -103,9 +86,13 @@ export function digestMessageId(digestId: string, recipient: string, from: strin
   return `<digest-${digestId.replace(/[^\w.-]/g, '-')}.${shortHash(recipient.trim().toLowerCase(), 16)}@${domain}>`;
 }
 
-/** A mailer that sends each message on its own connection, to its one recipient. */
-export function createMailer(settings: SmtpSettings): Mailer {
-  const target = resolveSettings(settings);
+/**
+ * A mailer that sends each message on its own connection, to its one recipient. The settings come
+ * checked and resolved from the configuration (config/smtp.ts); `timeoutMs` limits the connect,
+ * the greeting and each wait on the socket (30 s by default).
+ */
+export function createMailer(settings: SmtpSettings, options: { timeoutMs?: number } = {}): Mailer {
+  const target = connectionOf(settings, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let transport: ReturnType<typeof Nodemailer.createTransport> | undefined;
   return {
     async send(message) {
@@ -172,18 +159,9 @@ interface ResolvedSettings {
   };
 }
 
-function resolveSettings(settings: SmtpSettings): ResolvedSettings {
-  const fromUrl = settings.url ? parseSmtpUrl(settings.url) : {};
-  const host = settings.host ?? fromUrl.host;
-  if (!host) throw new AppError('CONFIG_INVALID', 'SMTP settings: no host (set smtp.host or SMTP_URL)');
-  const secure = settings.secure ?? fromUrl.secure ?? false;
-  const port = settings.port ?? fromUrl.port ?? (secure ? 465 : 587);
-  const user = settings.user ?? fromUrl.user;
-  const password = settings.password ?? fromUrl.password;
-  if (user && !password) {
-    throw new AppError('CONFIG_INVALID', `SMTP settings: user "${user}" is set but no password (set SMTP_PASSWORD)`);
-  }
-  const timeout = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+/** nodemailer's options for the settings. */
+function connectionOf(settings: SmtpSettings, timeout: number): ResolvedSettings {
+  const { host, port, secure, user, password } = settings;
   return {
     server: `${host}:${port}`,
     user,
@@ -193,7 +171,7 @@ function resolveSettings(settings: SmtpSettings): ResolvedSettings {
       host,
       port,
       secure,
-      requireTLS: !secure && (settings.requireTls ?? !isLoopback(host)),
+      requireTLS: settings.requireTls,
       ...(user && password ? { auth: { user, pass: password } } : {}),
       tls: { ...(settings.caFile ? { ca: readCaFile(settings.caFile) } : {}), minVersion: 'TLSv1.2' },
       connectionTimeout: timeout,
@@ -205,35 +183,12 @@ function resolveSettings(settings: SmtpSettings): ResolvedSettings {
   };
 }
 
-function parseSmtpUrl(value: string): { host?: string; port?: number; secure?: boolean; user?: string; password?: string } {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new AppError('CONFIG_INVALID', 'SMTP_URL: not a URL (e.g. smtp://user@host:587)');
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new AppError('CONFIG_INVALID', `SMTP_URL: must start with smtp:// or smtps://, got ${url.protocol}//`);
-  }
-  return {
-    host: url.hostname.replace(/^\[|\]$/g, '') || undefined,
-    port: url.port ? Number(url.port) : undefined,
-    secure: url.protocol === 'smtps:',
-    user: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-  };
-}
-
 function readCaFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new AppError('CONFIG_INVALID', `SMTP CA file ${path}: cannot be read (${describeError(error)})`, { cause: error });
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 interface SmtpError {

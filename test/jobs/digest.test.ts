@@ -191,8 +191,10 @@ describe('sending faults: no duplicate, no loss', () => {
 describe('configuration', () => {
   it('reads SMTP_URL and the password from the environment only', async () => {
     const context = await digestContext();
-    const config = loadConfig({ sources: [] }, { SMTP_URL: 'smtp://mail.example.org:587', SMTP_PASSWORD: 'secret' }, context.dir);
-    expect(config.smtp).toMatchObject({ url: 'smtp://mail.example.org:587', password: 'secret', attempts: 4 });
+    const config = loadConfig({ sources: [] }, { SMTP_URL: 'smtps://mail.example.org', SMTP_PASSWORD: 'secret' }, context.dir);
+    expect(config.smtp).toEqual({ host: 'mail.example.org', port: 465, secure: true, requireTls: false, password: 'secret', attempts: 4, retryDelaySeconds: 2 });
+    const submission = loadConfig({ sources: [] }, { SMTP_URL: 'smtp://digest@mail.example.org', SMTP_PASSWORD: 'secret' }, context.dir);
+    expect(submission.smtp).toMatchObject({ host: 'mail.example.org', port: 587, secure: false, requireTls: true, user: 'digest' });
     await writeFile(join(context.dir, 'zhoukan.config.json'), JSON.stringify({ smtp: { host: 'x', password: 'no' } }));
     expect(() => loadConfig({}, {}, context.dir)).toThrow(/smtp\.password: set it in the environment/);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig, type SmtpSettings } from '../../src/config.js';
 import { AppError } from '../../src/errors.js';
 import { renderDigestEmail } from '../../src/output/digest.js';
 import { composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../../src/output/mail.js';
@@ -102,11 +103,13 @@ describe('createMailer with a loopback SMTP server', () => {
     server = undefined;
   });
 
-  const loopback = (port: number) => ({ host: '127.0.0.1', port, timeoutMs: 5000 });
+  /** Settings as the configuration resolves them for a loopback server. */
+  const loopback = (port: number): SmtpSettings => ({ host: '127.0.0.1', port, secure: false, requireTls: false });
+  const connect = (settings: SmtpSettings) => createMailer(settings, { timeoutMs: 5000 });
 
   test('delivers the message as composed, to the one recipient', async () => {
     server = await startSmtpServer();
-    mailer = createMailer(loopback(server.port));
+    mailer = connect(loopback(server.port));
     const message = digestMessage();
     const outcome = await mailer.send(message);
     expect(outcome.status).toBe('sent');
@@ -126,7 +129,7 @@ describe('createMailer with a loopback SMTP server', () => {
   });
 
   test('server down: temporary', async () => {
-    mailer = createMailer(loopback(await freePort()));
+    mailer = connect(loopback(await freePort()));
     const outcome = await mailer.send(digestMessage());
     expect(outcome.status).toBe('temporary');
     expect(outcome.status !== 'sent' && outcome.error).toMatch(/ECONNREFUSED/);
@@ -134,7 +137,7 @@ describe('createMailer with a loopback SMTP server', () => {
 
   test('4xx at RCPT, then accepted: sent on the second attempt', async () => {
     server = await startSmtpServer({ onRcpt: (_address, attempt) => (attempt === 1 ? { code: 450, message: '4.2.0 Mailbox busy, try later' } : undefined) });
-    mailer = createMailer(loopback(server.port));
+    mailer = connect(loopback(server.port));
     const pauses: number[] = [];
     const outcome = await sendWithRetry(mailer, digestMessage(), { sleep: async (ms) => void pauses.push(ms) });
     expect(outcome).toMatchObject({ status: 'sent', attempts: 2 });
@@ -144,7 +147,7 @@ describe('createMailer with a loopback SMTP server', () => {
 
   test('4xx every time: temporary after all attempts, pauses doubling', async () => {
     server = await startSmtpServer({ onRcpt: () => ({ code: 451, message: '4.3.0 Try again later' }) });
-    mailer = createMailer(loopback(server.port));
+    mailer = connect(loopback(server.port));
     const pauses: number[] = [];
     const outcome = await sendWithRetry(mailer, digestMessage(), { attempts: 3, backoffMs: 100, sleep: async (ms) => void pauses.push(ms) });
     expect(outcome).toMatchObject({ status: 'temporary', attempts: 3, code: 451 });
@@ -153,7 +156,7 @@ describe('createMailer with a loopback SMTP server', () => {
 
   test('5xx at RCPT: permanent, not retried', async () => {
     server = await startSmtpServer({ onRcpt: () => ({ code: 550, message: '5.1.1 No such user' }) });
-    mailer = createMailer(loopback(server.port));
+    mailer = connect(loopback(server.port));
     const outcome = await sendWithRetry(mailer, digestMessage(), { sleep: noSleep });
     expect(outcome).toMatchObject({ status: 'permanent', attempts: 1, code: 550 });
     expect(outcome.status !== 'sent' && outcome.error).toMatch(/No such user/);
@@ -161,7 +164,7 @@ describe('createMailer with a loopback SMTP server', () => {
 
   test('4xx after DATA: temporary', async () => {
     server = await startSmtpServer({ onData: () => ({ code: 451, message: '4.3.0 Queue full' }) });
-    mailer = createMailer(loopback(server.port));
+    mailer = connect(loopback(server.port));
     const outcome = await mailer.send(digestMessage());
     expect(outcome).toMatchObject({ status: 'temporary', code: 451 });
     expect(server.messages).toHaveLength(0);
@@ -169,12 +172,12 @@ describe('createMailer with a loopback SMTP server', () => {
 
   test('AUTH: the right password sends, a wrong one is permanent and says authentication', async () => {
     server = await startSmtpServer({ auth: { user: 'digest', password: 'right-password' } });
-    mailer = createMailer({ ...loopback(server.port), user: 'digest', password: 'right-password' });
+    mailer = connect({ ...loopback(server.port), user: 'digest', password: 'right-password' });
     expect((await mailer.send(digestMessage())).status).toBe('sent');
     expect(server.messages[0]?.user).toBe('digest');
     mailer.close();
 
-    mailer = createMailer({ ...loopback(server.port), user: 'digest', password: 'wrong-password' });
+    mailer = connect({ ...loopback(server.port), user: 'digest', password: 'wrong-password' });
     const outcome = await sendWithRetry(mailer, digestMessage(), { sleep: noSleep });
     expect(outcome).toMatchObject({ status: 'permanent', attempts: 1 });
     expect(outcome.status !== 'sent' && outcome.error).toMatch(/authentication/i);
@@ -182,39 +185,40 @@ describe('createMailer with a loopback SMTP server', () => {
     expect(server.messages).toHaveLength(1);
   });
 
-  test('AUTH from SMTP_URL', async () => {
+  test('AUTH with the user of SMTP_URL and the password of SMTP_PASSWORD, as the configuration resolves them', async () => {
     server = await startSmtpServer({ auth: { user: 'digest@example.test', password: 'p@ss:word' } });
-    mailer = createMailer({ url: `smtp://digest%40example.test:p%40ss%3Aword@127.0.0.1:${server.port}`, timeoutMs: 5000 });
+    const config = loadConfig({ sources: [] }, { SMTP_URL: `smtp://digest%40example.test@127.0.0.1:${server.port}`, SMTP_PASSWORD: 'p@ss:word' }, certDir);
+    mailer = connect(config.smtp as SmtpSettings);
     expect((await mailer.send(digestMessage())).status).toBe('sent');
     expect(server.messages[0]?.user).toBe('digest@example.test');
   });
 
   test('STARTTLS with a self-signed certificate: refused without the CA file, sent with it', async () => {
     server = await startSmtpServer({ tls: { key: certificate.key, cert: certificate.cert } });
-    mailer = createMailer({ ...loopback(server.port), requireTls: true });
+    mailer = connect({ ...loopback(server.port), requireTls: true });
     const untrusted = await sendWithRetry(mailer, digestMessage(), { sleep: noSleep });
     expect(untrusted).toMatchObject({ status: 'permanent', attempts: 1 });
     expect(untrusted.status !== 'sent' && untrusted.error).toMatch(/certificate/i);
     expect(untrusted.status !== 'sent' && untrusted.error).toMatch(/caFile/);
     mailer.close();
 
-    mailer = createMailer({ ...loopback(server.port), requireTls: true, caFile: certificate.certFile });
+    mailer = connect({ ...loopback(server.port), requireTls: true, caFile: certificate.certFile });
     expect((await mailer.send(digestMessage())).status).toBe('sent');
     expect(server.messages[0]?.secure).toBe(true);
   });
 
   test('STARTTLS required but not offered: permanent', async () => {
     server = await startSmtpServer();
-    mailer = createMailer({ ...loopback(server.port), requireTls: true });
+    mailer = connect({ ...loopback(server.port), requireTls: true });
     const outcome = await mailer.send(digestMessage());
     expect(outcome.status).toBe('permanent');
     expect(outcome.status !== 'sent' && outcome.error).toMatch(/STARTTLS|TLS/);
   });
 
-  test('a missing CA file or a user without password is a configuration error', () => {
-    expect(() => createMailer({ host: '127.0.0.1', caFile: join(certDir, 'missing.pem') })).toThrow(AppError);
-    expect(() => createMailer({ host: '127.0.0.1', caFile: join(certDir, 'missing.pem') })).toThrow(/missing\.pem/);
-    expect(() => createMailer({ host: '127.0.0.1', user: 'digest' })).toThrow(/SMTP_PASSWORD/);
+  test('a CA file gone since the configuration was loaded is a configuration error', () => {
+    const settings = { ...loopback(25), caFile: join(certDir, 'missing.pem') };
+    expect(() => createMailer(settings)).toThrow(AppError);
+    expect(() => createMailer(settings)).toThrow(/missing\.pem/);
   });
 });
 
