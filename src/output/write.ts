@@ -2,15 +2,15 @@ import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
-import { listDigestWebCopies, renderDigestArchivePage } from './digest-archive.js';
-import { renderFeedPage, type FeedPageInput } from './feed-page.js';
-import { FEED_FILES, renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds.js';
-import { renderIndexPage } from './index-page.js';
-import { DIGEST_ARCHIVE_FILE, feedPagePath, ICON_FILE, siteFeeds, STYLESHEET_FILE, type PageSite } from './page-layout.js';
-import { SITE_CSS, SITE_ICON } from './site-css.js';
-import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
-import { renderArticlePage } from './site.js';
-import { renderThemePage, themeFeeds } from './theme-page.js';
+import { listDigestWebCopies, renderDigestArchivePage } from './digest/archive.js';
+import { renderFeedPage, type FeedPageInput } from './site/feed-page.js';
+import { FEED_FILES, renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds/feeds.js';
+import { renderIndexPage } from './site/index-page.js';
+import { DIGEST_ARCHIVE_FILE, feedPagePath, ICON_FILE, siteFeeds, STYLESHEET_FILE, type PageSite } from './site/page-layout.js';
+import { SITE_CSS, SITE_ICON } from './site/site-css.js';
+import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site/site-themes.js';
+import { renderArticlePage } from './site/article-page.js';
+import { renderThemePage, themeFeeds } from './site/theme-page.js';
 import { zhSite } from './zh.js';
 
 export interface OutputOptions {

@@ -6,7 +6,7 @@ import compression from 'compression';
 import Negotiator from 'negotiator';
 import serveStatic from 'serve-static';
 import { AppError, describeError } from '../errors.js';
-import { FEED_FILES } from '../output/feeds.js';
+import { FEED_FILES } from '../output/feeds/feeds.js';
 import type { Log } from '../util/log.js';
 
 // Serves the output folder for feed readers and browsers. serve-static does the file work (ETag,

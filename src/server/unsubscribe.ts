@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
-import { renderNoticePage } from '../output/site.js';
+import { renderNoticePage } from '../output/site/article-page.js';
 import { zhUnsubscribe } from '../output/zh.js';
 import type { RouteHandler } from './server.js';
 import type { Store } from '../store/store.js';

@@ -40,3 +40,19 @@ export function hostOf(value: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** `mailto:a@b?subject=x` or a bare address → its parts. */
+export function parseMailto(value: string): { url: string; address: string; subject?: string } {
+  const url = value.startsWith('mailto:') ? value : `mailto:${value}`;
+  const [target = '', query = ''] = url.slice('mailto:'.length).split('?', 2);
+  const subject = new URLSearchParams(query).get('subject') ?? undefined;
+  return { url, address: safeDecode(target), subject: subject || undefined };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray % is shown as written
+  }
+}

@@ -1,5 +1,5 @@
 import type { Digest, DigestEntry } from '../../src/model.js';
-import type { DigestRenderOptions } from '../../src/output/digest.js';
+import type { DigestRenderOptions } from '../../src/output/digest/render.js';
 
 // Digests for the rendering and mail tests: a small realistic one (week 20 of 2022, Shanghai) and
 // a big one for the size cap.

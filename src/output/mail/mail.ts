@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type Nodemailer from 'nodemailer';
-import type { SmtpSettings } from '../config.js';
-import { AppError, describeError } from '../errors.js';
-import { shortHash } from '../util/hash.js';
-import { requireCommonJs } from '../util/require-cjs.js';
+import type { SmtpSettings } from '../../config.js';
+import { AppError, describeError } from '../../errors.js';
+import { shortHash } from '../../util/hash.js';
+import { requireCommonJs } from '../../util/require-cjs.js';
 
 // Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
 // only importer of nodemailer. Sending never throws: it says whether a message was sent, may be

@@ -1,8 +1,8 @@
-import { escapeHtml } from '../util/text.js';
-import { digestArchiveMeta } from './digest-archive.js';
-import type { DigestView, EntryView, ThemeView } from './digest.js';
-import { renderPage, siteFeeds } from './page-layout.js';
-import { zhDigest, zhSite } from './zh.js';
+import { escapeHtml } from '../../util/text.js';
+import { digestArchiveMeta } from './archive.js';
+import type { DigestView, EntryView, ThemeView } from './view.js';
+import { renderPage, siteFeeds } from '../site/page-layout.js';
+import { zhDigest, zhSite } from '../zh.js';
 
 // The digest's public web copy, `digests/<id>.html`: every entry, no recipient data. It links the
 // site's stylesheet (the server's Content-Security-Policy refuses inline styles), and carries a

@@ -1,10 +1,10 @@
 import { Feed, type Item } from 'feed';
-import type { Article } from '../model.js';
-import { absoluteId } from '../util/ids.js';
-import { escapeHtml, stripInvalidXmlChars } from '../util/text.js';
-import { isHttpUrl, joinUrl } from '../util/url.js';
-import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site-themes.js';
-import { zh, zhSite } from './zh.js';
+import type { Article } from '../../model.js';
+import { absoluteId } from '../../util/ids.js';
+import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
+import { isHttpUrl, joinUrl } from '../../util/url.js';
+import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from '../site/site-themes.js';
+import { zh, zhSite } from '../zh.js';
 
 // RSS 2.0, Atom 1.0 and JSON Feed 1.1. The only importer of `feed`, which is used for RSS and
 // Atom with its known defects worked around (see design.md):

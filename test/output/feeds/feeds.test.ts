@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../../src/model.js';
-import { FEED_FILES, renderFeeds } from '../../src/output/feeds.js';
-import { lacks, needs } from '../support/requirements.js';
-import { validateFeeds } from '../support/validate-feeds.js';
+import type { Article } from '../../../src/model.js';
+import { FEED_FILES, renderFeeds } from '../../../src/output/feeds/feeds.js';
+import { lacks, needs } from '../../support/requirements.js';
+import { validateFeeds } from '../../support/validate-feeds.js';
 
 const site = {
   url: 'http://127.0.0.1:8080/',

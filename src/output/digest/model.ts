@@ -1,5 +1,5 @@
-import type { Article, Digest, DigestEntry, Theme } from '../model.js';
-import { articleUrl } from './feeds.js';
+import type { Article, Digest, DigestEntry, Theme } from '../../model.js';
+import { articleUrl } from '../feeds/feeds.js';
 
 export interface DigestModelInput {
   id: string;

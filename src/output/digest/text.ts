@@ -1,7 +1,7 @@
-import { isCjk, normalizeSpace, stripInvalidXmlChars } from '../util/text.js';
-import type { DigestView, EntryView, ThemeView } from './digest.js';
-import { parseMailto } from './digest-email.js';
-import { zhDigest } from './zh.js';
+import { isCjk, normalizeSpace, stripInvalidXmlChars } from '../../util/text.js';
+import type { DigestView, EntryView, ThemeView } from './view.js';
+import { zhDigest } from '../zh.js';
+import { parseMailto } from '../../util/url.js';
 
 // The digest's text/plain part, laid out from the same view as the HTML (never stripped HTML).
 // Lines are wrapped by display width (a CJK character takes two columns); URLs stand on their

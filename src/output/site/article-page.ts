@@ -1,10 +1,10 @@
-import type { Article } from '../model.js';
-import { escapeHtml } from '../util/text.js';
-import { formatInZone } from '../util/time.js';
-import { isHttpUrl, joinUrl } from '../util/url.js';
-import { pageUrl } from './feeds.js';
+import type { Article } from '../../model.js';
+import { escapeHtml } from '../../util/text.js';
+import { formatInZone } from '../../util/time.js';
+import { isHttpUrl, joinUrl } from '../../util/url.js';
+import { pageUrl } from '../feeds/feeds.js';
 import { joinFacts, renderPage, siteFeeds, STYLESHEET_FILE, type PageSite } from './page-layout.js';
-import { zh } from './zh.js';
+import { zh } from '../zh.js';
 
 // One readable page per article, and the short notice pages the server answers with.
 

@@ -1,4 +1,4 @@
-import type { Article, Theme } from '../model.js';
+import type { Article, Theme } from '../../model.js';
 
 // The themes of the newest articles as the site shows them: each with its slug (its file name
 // under themes/) and its articles resolved.

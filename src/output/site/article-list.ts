@@ -1,9 +1,9 @@
-import type { Article } from '../model.js';
-import { escapeHtml, truncateText } from '../util/text.js';
-import { formatInZone } from '../util/time.js';
+import type { Article } from '../../model.js';
+import { escapeHtml, truncateText } from '../../util/text.js';
+import { formatInZone } from '../../util/time.js';
 import { joinFacts } from './page-layout.js';
 import type { SiteThemeEntry } from './site-themes.js';
-import { zh, zhSite } from './zh.js';
+import { zh, zhSite } from '../zh.js';
 
 // A list of articles, as the index and the theme pages show it: title, date and source, summary,
 // and the near-duplicates of each entry as small links.

@@ -1,11 +1,12 @@
-import type { Digest, DigestEntry } from '../model.js';
-import { truncateText } from '../util/text.js';
-import { formatInZone } from '../util/time.js';
-import { isHttpUrl, resolveUrl } from '../util/url.js';
-import { renderEmailHtml } from './digest-email.js';
-import { renderPageHtml } from './digest-page.js';
-import { renderEmailText } from './digest-text.js';
-import { zhDigest } from './zh.js';
+import type { Digest, DigestEntry } from '../../model.js';
+import { truncateText } from '../../util/text.js';
+import { formatInZone } from '../../util/time.js';
+import { isHttpUrl, resolveUrl } from '../../util/url.js';
+import { renderEmailHtml } from './email.js';
+import { renderPageHtml } from './web-copy.js';
+import { renderEmailText } from './text.js';
+import { zhDigest } from '../zh.js';
+import type { DigestView, EntryView } from './view.js';
 
 // The weekly digest as an e-mail (HTML + plain text) and as its public web copy. This file turns
 // a Digest into a view (formatted dates, absolute URLs, anchors) and decides what the e-mail
@@ -32,41 +33,6 @@ export const EMAIL_HTML_MAX_BYTES = 72 * 1024;
 
 /** Summaries are a sentence or two; a longer one is cut in the e-mail (the web copy has it whole). */
 const EMAIL_SUMMARY_MAX_CHARS = 160;
-
-/** What the renderers show; every string is plain text (they escape it), every URL absolute. */
-export interface DigestView {
-  site: { url: string; title: string };
-  /** 2022年第20周 */
-  week: string;
-  /** 2022年5月16日—5月22日 */
-  period: string;
-  total: number;
-  omitted: number;
-  themes: ThemeView[];
-  webCopyUrl: string;
-}
-
-export interface ThemeView {
-  name: string;
-  /** Fragment id on the web copy, `theme-1`… */
-  anchor: string;
-  /** Entries in the theme, of which `entries` may be the first few. */
-  count: number;
-  entries: EntryView[];
-}
-
-export interface EntryView {
-  title: string;
-  /** Absent when the entry's URL is not http(s): the title is then shown without a link. */
-  url?: string;
-  source: string;
-  /** 5月18日 */
-  date: string;
-  published: Date;
-  summary: string;
-  thumbnail?: string;
-  similarCount: number;
-}
 
 /** 【周刊】2022年第20周 · 中小企业与民营经济等 12 篇: the biggest theme named, 其他要闻 only when alone. */
 export function digestSubject(digest: Digest, timeZone: string): string {

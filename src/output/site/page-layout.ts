@@ -1,6 +1,6 @@
-import { escapeHtml, stripInvalidXmlChars } from '../util/text.js';
-import { FEED_FILES } from './feeds.js';
-import { zh, zhSite } from './zh.js';
+import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
+import { FEED_FILES } from '../feeds/feeds.js';
+import { zh, zhSite } from '../zh.js';
 
 // What every page of the site shares: the <head>, the header with its navigation and the footer
 // with the subscribe links. Links are relative (`root` leads back to output/), so the folder can

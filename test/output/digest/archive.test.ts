@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listDigestWebCopies, renderDigestArchivePage } from '../../src/output/digest-archive.js';
-import { renderDigestPage } from '../../src/output/digest.js';
-import { RENDER_OPTIONS, SITE, sampleDigest } from '../support/digest-sample.js';
+import { listDigestWebCopies, renderDigestArchivePage } from '../../../src/output/digest/archive.js';
+import { renderDigestPage } from '../../../src/output/digest/render.js';
+import { RENDER_OPTIONS, SITE, sampleDigest } from '../../support/digest-sample.js';
 
 describe('the digest archive', () => {
   it('lists every web copy in digests/, newest first, with what its <meta> says', async () => {

@@ -1,9 +1,9 @@
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapeHtml } from '../util/text.js';
-import { joinUrl } from '../util/url.js';
-import { DIGEST_ARCHIVE_FILE, joinFacts, renderPage, siteFeeds, type PageSite } from './page-layout.js';
-import { zh, zhDigest, zhSite } from './zh.js';
+import { escapeHtml } from '../../util/text.js';
+import { joinUrl } from '../../util/url.js';
+import { DIGEST_ARCHIVE_FILE, joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
+import { zh, zhDigest, zhSite } from '../zh.js';
 
 // The digest archive, digests/index.html: every web copy in digests/, newest first. The web copies
 // themselves are the record: each carries a <meta> with what the archive shows (week, period,

@@ -1,8 +1,9 @@
 import type Juice from 'juice';
-import { requireCommonJs } from '../util/require-cjs.js';
-import { escapeHtml, stripInvalidXmlChars } from '../util/text.js';
-import type { DigestView, EntryView, ThemeView } from './digest.js';
-import { zh, zhDigest } from './zh.js';
+import { requireCommonJs } from '../../util/require-cjs.js';
+import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
+import { parseMailto } from '../../util/url.js';
+import type { DigestView, EntryView, ThemeView } from './view.js';
+import { zh, zhDigest } from '../zh.js';
 
 // The digest e-mail's HTML: a 600px table layout that shrinks to a phone's width. The CSS is
 // written once below and inlined by juice, so clients that drop <style> still get every style;
@@ -201,20 +202,4 @@ function unsubscribeLine(unsubscribe: { url?: string; mailto: string }): string 
   const mailto = parseMailto(unsubscribe.mailto);
   const subject = mailto.subject ? escapeHtml(zhDigest.mailSubject(mailto.subject)) : '';
   return `${zhDigest.unsubscribeByMail} <a class="url" href="${escapeHtml(mailto.url)}">${escapeHtml(mailto.address)}</a>${subject}`;
-}
-
-/** `mailto:a@b?subject=x` or a bare address → its parts. */
-export function parseMailto(value: string): { url: string; address: string; subject?: string } {
-  const url = value.startsWith('mailto:') ? value : `mailto:${value}`;
-  const [target = '', query = ''] = url.slice('mailto:'.length).split('?', 2);
-  const subject = new URLSearchParams(query).get('subject') ?? undefined;
-  return { url, address: safeDecode(target), subject: subject || undefined };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text; // a stray % is shown as written
-  }
 }

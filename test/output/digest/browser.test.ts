@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { renderDigestEmail, renderDigestPage } from '../../src/output/digest.js';
-import { SITE_CSS } from '../../src/output/site-css.js';
-import { findOverflow, launchBrowser, openPage, type OpenPageOptions, type PageSource } from '../support/browser.js';
-import { bigDigest, RENDER_OPTIONS, sampleDigest } from '../support/digest-sample.js';
-import { lacks, needs } from '../support/requirements.js';
+import { renderDigestEmail, renderDigestPage } from '../../../src/output/digest/render.js';
+import { SITE_CSS } from '../../../src/output/site/site-css.js';
+import { findOverflow, launchBrowser, openPage, type OpenPageOptions, type PageSource } from '../../support/browser.js';
+import { bigDigest, RENDER_OPTIONS, sampleDigest } from '../../support/digest-sample.js';
+import { lacks, needs } from '../../support/requirements.js';
 
 // The digest e-mail and its web copy laid out by a real browser: nothing may stick out past the
 // window's right edge at a desktop mail pane's width or at a phone's.

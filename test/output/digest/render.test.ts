@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { Digest } from '../../src/model.js';
-import { digestSubject, EMAIL_HTML_MAX_BYTES, renderDigestEmail, renderDigestPage } from '../../src/output/digest.js';
-import { SITE_CSS } from '../../src/output/site-css.js';
-import { width } from '../../src/output/digest-text.js';
+import type { Digest } from '../../../src/model.js';
+import { digestSubject, EMAIL_HTML_MAX_BYTES, renderDigestEmail, renderDigestPage } from '../../../src/output/digest/render.js';
+import { SITE_CSS } from '../../../src/output/site/site-css.js';
+import { width } from '../../../src/output/digest/text.js';
 import {
   bigDigest,
   HTTPS_UNSUBSCRIBE,
@@ -11,7 +11,7 @@ import {
   sampleDigest,
   TIME_ZONE,
   WEB_COPY_URL,
-} from '../support/digest-sample.js';
+} from '../../support/digest-sample.js';
 
 const GMAIL_CLIP = 102 * 1024;
 const SCRIPT_TITLE = '<script>alert("周刊")</script> 民营企业家谈信心：订单回来了';
