@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseThucnews } from '../dist/themes/eval-corpus.js';
 import { groupByTheme } from '../dist/themes/group.js';
-import { DEFAULT_TAXONOMY } from '../dist/themes/taxonomy.js';
+import { DEFAULT_TAXONOMY } from '../dist/themes/default-taxonomy.js';
 import { trainThemeModel } from '../dist/themes/theme-model.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

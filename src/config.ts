@@ -2,83 +2,18 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from './errors.js';
 import { readDigest, readTaxonomy } from './config/digest.js';
-import { readSmtp, type SmtpSettings } from './config/smtp.js';
+import { readSmtp } from './config/smtp.js';
+import type { Config } from './config/types.js';
 import { checkUnknownKeys, deepFreeze, numberAt, objectAt, readConfigFile, stringAt, wholeNumberAt } from './config/fields.js';
 import { checkDistinctNames, feedSource, folderSource, readFeeds, readSources } from './config/sources.js';
 import { readThemeModelSetting } from './config/themes.js';
-import type { ThemeModelSetting } from './themes/model-file.js';
-import type { Taxonomy } from './themes/taxonomy.js';
 import { isValidZone } from './util/time.js';
 
 // Configuration: defaults < zhoukan.config.json < environment (ZHOUKAN_*) < command-line flags.
 // Validated once, every problem listed, then frozen. The only reader of process.env.
 
 export type { SmtpSettings } from './config/smtp.js';
-
-export interface FolderSource {
-  name: string;
-  /** Absolute path of the folder. */
-  path: string;
-}
-
-export interface FeedSource {
-  name: string;
-  /** The feed's configured URL: its key in the archive, even after a permanent redirect. */
-  url: string;
-}
-
-export interface Config {
-  site: {
-    /** Base URL the output is served from; always ends with a slash. */
-    url: string;
-    title: string;
-    description: string;
-    /** Authority of tag: ids; fixed at first use when not configured. */
-    idAuthority?: string;
-  };
-  timeZone: string;
-  feed: { size: number };
-  sources: FolderSource[];
-  /** Remote RSS, Atom or JSON feeds. */
-  feeds: FeedSource[];
-  /** Cron expressions, read in `timeZone`. */
-  schedule: { collect: string; digest: string };
-  digest: {
-    recipients: string[];
-    /** The From address, e.g. "周刊 <digest@example.org>". */
-    from: string;
-    /** Where unsubscribe e-mails go (the mailto: of List-Unsubscribe). */
-    unsubscribeMailto: string;
-    /** Articles in one digest at most (the first digest takes the newest of the archive). */
-    maxArticles: number;
-    /** Entries shown per theme in the e-mail; the rest are on the web copy. */
-    entriesPerTheme: number;
-  };
-  /** Absent when no SMTP server is configured: the digest then goes to data/outbox/. */
-  smtp?: SmtpSettings & {
-    /** Tries per message within one run before it is left for the next run. */
-    attempts: number;
-    /** Wait before the second try; doubles after each. */
-    retryDelaySeconds: number;
-  };
-  /** Themes for the digest; undefined groups by clustering alone. */
-  taxonomy?: Taxonomy;
-  /** The learned theme model's file (`zhoukan themes train`); undefined: none. */
-  themeModel?: ThemeModelSetting;
-  /** Secret for the per-recipient unsubscribe tokens (ZHOUKAN_UNSUBSCRIBE_SECRET); environment only. */
-  unsubscribeSecret?: string;
-  server: { host: string; port: number };
-  /** How long a manual run waits for a job of the same kind running in another process. */
-  lockWaitSeconds: number;
-  /** Threads that clean a large change (0: the main thread cleans); unset, the cores and the change decide. */
-  workers?: number;
-  /** Limits on fetching one remote feed. */
-  fetch: { connectTimeoutSeconds: number; timeoutSeconds: number; maxBytes: number; maxItems: number };
-  /** Absolute path of the output folder. */
-  output: string;
-  /** Absolute path of the data folder (archive, identity, outbox). */
-  data: string;
-}
+export type { Config, DigestSettings, FeedSource, FolderSource, SmtpConfig } from './config/types.js';
 
 export interface ConfigOverrides {
   configFile?: string;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Config } from '../config.js';
-import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
+import type { DigestSettings } from './types.js';
+import { DEFAULT_TAXONOMY } from '../themes/default-taxonomy.js';
+import { validateTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
 import { numberAt, removeUnsafeKeys, stringAt } from './fields.js';
 
 // The digest: who gets it and the themes it is grouped by (how it is sent: smtp.ts).
@@ -10,9 +11,9 @@ const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
 
 export function readDigest(
   from: Record<string, unknown>,
-  defaults: Pick<Config['digest'], 'from' | 'maxArticles' | 'entriesPerTheme'>,
+  defaults: Pick<DigestSettings, 'from' | 'maxArticles' | 'entriesPerTheme'>,
   problems: string[],
-): Config['digest'] {
+): DigestSettings {
   const recipients: string[] = [];
   const listed = from.recipients ?? [];
   if (!Array.isArray(listed)) problems.push('digest.recipients: must be a list of e-mail addresses');

@@ -1,6 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Config } from '../config.js';
 import { numberAt, stringAt } from './fields.js';
 
 // How the digest is sent: the SMTP settings of the file (smtp.*) and of the environment (SMTP_URL,
@@ -22,6 +21,14 @@ export interface SmtpSettings {
   caFile?: string;
 }
 
+/** The SMTP settings with how often and how patiently a message is tried. */
+export interface SmtpConfig extends SmtpSettings {
+  /** Tries per message within one run before it is left for the next run. */
+  attempts: number;
+  /** Wait before the second try; doubles after each. */
+  retryDelaySeconds: number;
+}
+
 /** The parts of SMTP_URL (smtp://user@host:587, smtps://host:465); never its password. */
 interface SmtpUrl {
   host?: string;
@@ -31,7 +38,7 @@ interface SmtpUrl {
 }
 
 /** The resolved SMTP settings, or undefined when neither smtp.host nor SMTP_URL is set. */
-export function readSmtp(from: Record<string, unknown>, env: NodeJS.ProcessEnv, fileDir: string, problems: string[]): Config['smtp'] | undefined {
+export function readSmtp(from: Record<string, unknown>, env: NodeJS.ProcessEnv, fileDir: string, problems: string[]): SmtpConfig | undefined {
   const url = env.SMTP_URL?.trim() ? readSmtpUrl(env.SMTP_URL.trim(), problems) : undefined;
   const host = stringAt(from, 'smtp.host', problems) ?? url?.host;
   if (!url && !host) return undefined;

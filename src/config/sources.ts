@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import type { FeedSource, FolderSource } from '../config.js';
+import type { FeedSource, FolderSource } from './types.js';
 import { isRecord } from './fields.js';
 
 // The sources of a run: folders of posts and remote feeds.

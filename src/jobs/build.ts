@@ -16,6 +16,7 @@ import { SyncBatch } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import type { JobContext } from './context.js';
 import { idAuthorityOf } from './identity.js';
+import { FEED_FILES, INDEX_FILE } from '../output/paths.js';
 
 export interface BuildSummary {
   /** Articles in the archive that are published (duplicates excluded). */
@@ -38,7 +39,7 @@ const BUILT_FINGERPRINT = 'build.fingerprint';
 /** What the entry points (feeds, index, theme pages) were last built from, and how many themes. */
 const BUILT_ENTRY_POINTS = 'build.entryPoints';
 const BUILT_THEMES = 'build.themes';
-const ENTRY_FILES = ['index.html', 'rss.xml', 'atom.xml', 'feed.json'];
+const ENTRY_FILES = [INDEX_FILE, ...Object.values(FEED_FILES)];
 
 /**
  * Writes feeds and pages from the archive: pages for what changed since the last build; feeds, theme
@@ -76,7 +77,7 @@ export class Build {
     const { config, store } = context;
     this.options = { dir: config.output, site: { ...config.site, idAuthority: idAuthorityOf(context) }, timeZone: config.timeZone };
     this.fingerprint = outputFingerprint(this.options);
-    this.full = store.getMeta(BUILT_FINGERPRINT) !== this.fingerprint || !existsSync(join(config.output, 'index.html'));
+    this.full = store.getMeta(BUILT_FINGERPRINT) !== this.fingerprint || !existsSync(join(config.output, INDEX_FILE));
     this.after = this.full ? 0 : Number(store.getMeta(BUILT_REVISION) ?? '0');
   }
 

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Article, Digest } from '../model.js';
-import { DIGESTS_FOLDER } from '../output/digest/archive.js';
 import { buildDigest } from '../output/digest/model.js';
 import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest/render.js';
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail/mail.js';
@@ -15,6 +14,7 @@ import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
 import type { JobContext } from './context.js';
+import { digestWebCopyPath } from '../output/paths.js';
 
 export interface DigestOptions {
   /** Render and write to the outbox, send nothing, record nothing. */
@@ -213,7 +213,7 @@ function renderOptions(digest: Digest, context: JobContext): DigestRenderOptions
   return {
     site: { url: config.site.url, title: config.site.title },
     timeZone: config.timeZone,
-    webCopyUrl: joinUrl(config.site.url, `${DIGESTS_FOLDER}/${digest.id}.html`),
+    webCopyUrl: joinUrl(config.site.url, digestWebCopyPath(digest.id)),
     entriesPerTheme: config.digest.entriesPerTheme,
   };
 }
@@ -221,7 +221,7 @@ function renderOptions(digest: Digest, context: JobContext): DigestRenderOptions
 /** The web copy, then the digest archive that lists it. */
 async function writeWebCopy(digest: Digest, context: JobContext): Promise<string> {
   const { config } = context;
-  const path = join(config.output, DIGESTS_FOLDER, `${digest.id}.html`);
+  const path = join(config.output, digestWebCopyPath(digest.id));
   await writeFileIfChanged(path, renderDigestPage(digest, renderOptions(digest, context)));
   await writeDigestArchive({ dir: config.output, site: config.site });
   return path;

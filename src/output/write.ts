@@ -4,14 +4,15 @@ import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
 import { listDigestWebCopies, renderDigestArchivePage } from './digest/archive.js';
 import { renderFeedPage, type FeedPageInput } from './site/feed-page.js';
-import { FEED_FILES, renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds/feeds.js';
+import { renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds/feeds.js';
 import { renderIndexPage } from './site/index-page.js';
-import { DIGEST_ARCHIVE_FILE, feedPagePath, ICON_FILE, siteFeeds, STYLESHEET_FILE, type PageSite } from './site/page-layout.js';
+import { siteFeeds, type PageSite } from './site/page-layout.js';
 import { SITE_CSS, SITE_ICON } from './site/site-css.js';
-import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from './site/site-themes.js';
+import { themeArticles, type SiteTheme } from './site/site-themes.js';
 import { renderArticlePage } from './site/article-page.js';
 import { renderThemePage, themeFeeds } from './site/theme-page.js';
 import { zhSite } from './zh.js';
+import { articlePagePath, DIGEST_ARCHIVE_FILE, FEED_FILES, feedPagePath, ICON_FILE, INDEX_FILE, STYLESHEET_FILE, themeFeedPaths, themePagePath } from './paths.js';
 
 export interface OutputOptions {
   dir: string;
@@ -37,7 +38,7 @@ export async function writeArticlePages(articles: Article[], options: OutputOpti
   for (const article of articles) {
     try {
       const page = renderArticlePage(article, site);
-      pages.push([`articles/${article.slug}.html`, () => page]);
+      pages.push([articlePagePath(article), () => page]);
     } catch (error) {
       skip(article, error);
     }
@@ -61,11 +62,11 @@ export async function writeEntryPoints(latest: Article[], themes: readonly SiteT
     [FEED_FILES.rss, () => feeds.rss],
     [FEED_FILES.atom, () => feeds.atom],
     [FEED_FILES.json, () => feeds.json],
-    ...siteFeeds(site).map((feed) => feedPageFile({ feed, description: site.description, home: 'index.html', articles: latest }, site)),
+    ...siteFeeds(site).map((feed) => feedPageFile({ feed, description: site.description, home: INDEX_FILE, articles: latest }, site)),
     [DIGEST_ARCHIVE_FILE, () => renderDigestArchivePage(digests, site)],
     ...themes.flatMap((theme) => themeFiles(theme, options, skip)),
   ]);
-  const index = await writeAll(options.dir, [['index.html', () => renderIndexPage(themes, site)]]);
+  const index = await writeAll(options.dir, [[INDEX_FILE, () => renderIndexPage(themes, site)]]);
   return { written: first.written + index.written, unchanged: first.unchanged + index.unchanged };
 }
 

@@ -6,7 +6,7 @@ import compression from 'compression';
 import Negotiator from 'negotiator';
 import serveStatic from 'serve-static';
 import { AppError, describeError } from '../errors.js';
-import { FEED_FILES } from '../output/feeds/feeds.js';
+import { feedFormatOf, feedPagePath, INDEX_FILE, type FeedFormat } from '../output/paths.js';
 import type { Log } from '../util/log.js';
 
 // Serves the output folder for feed readers and browsers. serve-static does the file work (ETag,
@@ -38,7 +38,6 @@ export interface RunningServer {
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
-const INDEX_FILE = 'index.html';
 /** How long requests in flight may take to finish once close() is called. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -60,12 +59,10 @@ const RSS: Headers = { 'Content-Type': 'application/rss+xml; charset=utf-8', 'Ca
 const ATOM: Headers = { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
 const JSON_FEED: Headers = { 'Content-Type': 'application/feed+json; charset=utf-8', 'Cache-Control': REVALIDATE, Vary: 'Accept' };
 
+const FEED_HEADERS: Readonly<Record<FeedFormat, Headers>> = { rss: RSS, atom: ATOM, json: JSON_FEED };
+
 const HEADERS_BY_EXTENSION: Readonly<Record<string, Headers>> = {
-  '.rss': RSS,
-  '.atom': ATOM,
   '.xml': { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': REVALIDATE },
-  // Every JSON file under output/ is a JSON Feed.
-  '.json': JSON_FEED,
   '.html': { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': REVALIDATE, ...HTML_SECURITY },
   '.txt': { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': REVALIDATE },
   '.css': { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': ONE_HOUR },
@@ -75,16 +72,13 @@ const HEADERS_BY_EXTENSION: Readonly<Record<string, Headers>> = {
 const ASSET: Headers = { 'Cache-Control': ONE_HOUR };
 
 /**
- * Headers for a file, by its path relative to the root ('/' separators). `.xml` needs the name:
- * `atom.xml`, `*.atom.xml` → Atom; `rss.xml`, `*.rss.xml` and any `.xml` under `themes/` → RSS;
- * other `.xml` → application/xml. Then by extension; see HEADERS_BY_EXTENSION.
+ * Headers for a file, by its path relative to the root ('/' separators): a feed's by its format
+ * (paths.ts decides which files are feeds), then by extension; see HEADERS_BY_EXTENSION.
  */
 export function headersForFile(relativePath: string): Headers {
-  const path = relativePath.toLowerCase();
-  const name = posix.basename(path);
-  if (name === FEED_FILES.atom || name.endsWith('.atom.xml')) return ATOM;
-  if (name === FEED_FILES.rss || name.endsWith('.rss.xml') || (path.startsWith('themes/') && name.endsWith('.xml'))) return RSS;
-  return HEADERS_BY_EXTENSION[posix.extname(name)] ?? ASSET;
+  const format = feedFormatOf(relativePath);
+  if (format) return FEED_HEADERS[format];
+  return HEADERS_BY_EXTENSION[posix.extname(relativePath.toLowerCase())] ?? ASSET;
 }
 
 /**
@@ -100,15 +94,14 @@ async function feedPageFor(root: string, pathname: string, req: IncomingMessage)
   } catch {
     return undefined; // refusePath answers it
   }
-  const feedType = headersForFile(decoded.slice(1))['Content-Type']?.split(';')[0];
-  if (!feedType || !FEED_TYPES.has(feedType)) return undefined;
+  const format = feedFormatOf(decoded.slice(1));
+  if (!format) return undefined;
+  const feedType = FEED_HEADERS[format]['Content-Type']?.split(';')[0] ?? '';
   // Readers that ask for generic XML or JSON count as asking for the feed.
   const feedTypes = [feedType, ...(feedType === 'application/feed+json' ? ['application/json'] : ['application/xml', 'text/xml'])];
   if (new Negotiator(req).mediaType([...feedTypes, 'text/html']) !== 'text/html') return undefined;
-  return (await isFile(join(root, `${decoded}.html`))) ? `${pathname}.html` : undefined;
+  return (await isFile(join(root, feedPagePath(decoded)))) ? feedPagePath(pathname) : undefined;
 }
-
-const FEED_TYPES: ReadonlySet<string> = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json']);
 
 async function isFile(path: string): Promise<boolean> {
   return stat(path).then(

@@ -17,7 +17,8 @@ import { groupByTheme } from './group.js';
 import { scoreGrouping } from './metrics.js';
 import { backgroundIdfs } from './background-idf.js';
 import { segment } from './segment.js';
-import { DEFAULT_TAXONOMY, validateTaxonomy, type Taxonomy } from './taxonomy.js';
+import { DEFAULT_TAXONOMY } from './default-taxonomy.js';
+import { validateTaxonomy, type Taxonomy } from './taxonomy.js';
 import { themeModelProblem, trainThemeModel, type ThemeModel } from './theme-model.js';
 
 interface Arguments {

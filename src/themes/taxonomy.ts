@@ -1,8 +1,5 @@
 // Taxonomy: named themes defined by weighted keywords. The default is data; the config may replace it.
-import { DEFAULT_TAXONOMY } from './default-taxonomy.js';
 import { normalizeText } from './segment.js';
-
-export { DEFAULT_TAXONOMY };
 
 export interface TaxonomyTheme {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupByTheme } from '../../src/themes/group.js';
 import type { ThemeGrouper } from '../../src/themes/grouper.js';
-import { DEFAULT_TAXONOMY } from '../../src/themes/taxonomy.js';
+import { DEFAULT_TAXONOMY } from '../../src/themes/default-taxonomy.js';
 import { trainThemeModel } from '../../src/themes/theme-model.js';
 import { readRealArticles } from './fixtures.js';
 import { lacks, needs } from '../support/requirements.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TAXONOMY, validateTaxonomy } from '../../src/themes/taxonomy.js';
+import { DEFAULT_TAXONOMY } from '../../src/themes/default-taxonomy.js';
+import { validateTaxonomy } from '../../src/themes/taxonomy.js';
 import { themeSlug } from '../../src/themes/theme-slug.js';
 
 describe('DEFAULT_TAXONOMY', () => {

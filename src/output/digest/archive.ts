@@ -2,15 +2,15 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeHtml } from '../../util/text.js';
 import { joinUrl } from '../../util/url.js';
-import { DIGEST_ARCHIVE_FILE, joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
+import { joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
 import { zh, zhDigest, zhSite } from '../zh.js';
+import { DIGEST_ARCHIVE_FILE, DIGESTS_FOLDER, digestWebCopyPath, INDEX_FILE } from '../paths.js';
 
 // The digest archive, digests/index.html: every web copy in digests/, newest first. The web copies
 // themselves are the record: each carries a <meta> with what the archive shows (week, period,
 // counts), so the archive lists exactly the files there are, whether the digest was sent, written
 // to the outbox, or came from an older version (then it shows its id alone).
 
-export const DIGESTS_FOLDER = 'digests';
 
 export interface DigestArchiveEntry {
   /** The web copy's file name without .html: `2022-W20`, `2022-W20-2`. */
@@ -61,8 +61,8 @@ export async function listDigestWebCopies(outputDir: string): Promise<DigestArch
     if (error.code === 'ENOENT') return [] as string[];
     throw error;
   });
-  const ids = names.filter((name) => /^[^.].*\.html$/.test(name) && name !== 'index.html').map((name) => name.slice(0, -'.html'.length));
-  const entries = await Promise.all(ids.map(async (id) => readDigestArchiveEntry(id, await readHead(join(folder, `${id}.html`)))));
+  const ids = names.filter((name) => /^[^.].*\.html$/.test(name) && name !== INDEX_FILE).map((name) => name.slice(0, -'.html'.length));
+  const entries = await Promise.all(ids.map(async (id) => readDigestArchiveEntry(id, await readHead(join(outputDir, digestWebCopyPath(id))))));
   return entries.sort((a, b) => b.id.localeCompare(a.id, 'en', { numeric: true }));
 }
 

@@ -3,6 +3,7 @@ import { digestArchiveMeta } from './archive.js';
 import type { DigestView, EntryView, ThemeView } from './view.js';
 import { renderPage, siteFeeds } from '../site/page-layout.js';
 import { zhDigest, zhSite } from '../zh.js';
+import { INDEX_FILE } from '../paths.js';
 
 // The digest's public web copy, `digests/<id>.html`: every entry, no recipient data. It links the
 // site's stylesheet (the server's Content-Security-Policy refuses inline styles), and carries a
@@ -23,7 +24,7 @@ export function renderPageHtml(view: DigestView, options: { title: string }): st
 <p class="facts">${escapeHtml(view.period)}${zhDigest.separator}${escapeHtml(zhDigest.total(view.total))}</p>${omitted}
 ${contents(view.themes)}
 ${view.themes.map(themeSection).join('\n')}
-<p class="more"><a href="index.html">${zhSite.allDigests} →</a></p>`,
+<p class="more"><a href="${INDEX_FILE}">${zhSite.allDigests} →</a></p>`,
     footerNote: escapeHtml(zhDigest.webCopyNote(view.site.title)),
   });
 }

@@ -3,8 +3,9 @@ import type { Article } from '../../model.js';
 import { absoluteId } from '../../util/ids.js';
 import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
 import { isHttpUrl, joinUrl } from '../../util/url.js';
-import { themeArticles, themeFeedPaths, themePagePath, type SiteTheme } from '../site/site-themes.js';
+import { themeArticles, type SiteTheme } from '../site/site-themes.js';
 import { zh, zhSite } from '../zh.js';
+import { articlePagePath, FEED_FILES, themeFeedPaths, themePagePath } from '../paths.js';
 
 // RSS 2.0, Atom 1.0 and JSON Feed 1.1. The only importer of `feed`, which is used for RSS and
 // Atom with its known defects worked around (see design.md):
@@ -30,8 +31,6 @@ export interface FeedSite {
   idAuthority: string;
 }
 
-export const FEED_FILES = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
-
 const MEDIA_NS = 'http://search.yahoo.com/mrss/';
 
 /** The URL readers should open for an article: its original when known (and http), else its page here. */
@@ -40,7 +39,7 @@ export function articleUrl(article: Article, site: Pick<FeedSite, 'url'>): strin
 }
 
 export function pageUrl(article: Pick<Article, 'slug'>, site: Pick<FeedSite, 'url'>): string {
-  return joinUrl(site.url, `articles/${article.slug}.html`);
+  return joinUrl(site.url, articlePagePath(article));
 }
 
 /** What sets one feed apart from another: its title, the page it belongs to, its own URLs. */

@@ -4,6 +4,7 @@ import { formatInZone } from '../../util/time.js';
 import { joinFacts } from './page-layout.js';
 import type { SiteThemeEntry } from './site-themes.js';
 import { zh, zhSite } from '../zh.js';
+import { articlePagePath } from '../paths.js';
 
 // A list of articles, as the index and the theme pages show it: title, date and source, summary,
 // and the near-duplicates of each entry as small links.
@@ -36,5 +37,5 @@ function renderEntry(entry: SiteThemeEntry, root: string, timeZone: string): str
 }
 
 function articleHref(article: Pick<Article, 'slug'>, root: string): string {
-  return `${root}articles/${escapeHtml(article.slug)}.html`;
+  return `${root}${escapeHtml(articlePagePath(article))}`;
 }

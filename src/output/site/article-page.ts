@@ -3,8 +3,9 @@ import { escapeHtml } from '../../util/text.js';
 import { formatInZone } from '../../util/time.js';
 import { isHttpUrl, joinUrl } from '../../util/url.js';
 import { pageUrl } from '../feeds/feeds.js';
-import { joinFacts, renderPage, siteFeeds, STYLESHEET_FILE, type PageSite } from './page-layout.js';
+import { joinFacts, renderPage, siteFeeds, type PageSite } from './page-layout.js';
 import { zh } from '../zh.js';
+import { STYLESHEET_FILE } from '../paths.js';
 
 // One readable page per article, and the short notice pages the server answers with.
 

@@ -2,8 +2,9 @@ import type { Article } from '../../model.js';
 import { escapeHtml } from '../../util/text.js';
 import { joinUrl } from '../../util/url.js';
 import { renderArticleList } from './article-list.js';
-import { feedPagePath, renderPage, type FeedLink, type PageSite } from './page-layout.js';
+import { renderPage, type FeedLink, type PageSite } from './page-layout.js';
 import { zh, zhFeedPage } from '../zh.js';
+import { feedPagePath } from '../paths.js';
 
 // A feed as a person sees it in a browser: what the feed is, its address to copy into a reader,
 // how to subscribe, and its items. One page per feed (`rss.xml` → `rss.xml.html`), written with

@@ -1,9 +1,10 @@
 import { escapeHtml } from '../../util/text.js';
 import { renderArticleList } from './article-list.js';
-import { DIGEST_ARCHIVE_FILE, renderPage, siteFeeds, type PageSite } from './page-layout.js';
-import { themePagePath, themeSize, type SiteTheme } from './site-themes.js';
+import { renderPage, siteFeeds, type PageSite } from './page-layout.js';
+import { themeSize, type SiteTheme } from './site-themes.js';
 import { renderFeedLinks, themeFeeds } from './theme-page.js';
 import { zhSite } from '../zh.js';
+import { DIGEST_ARCHIVE_FILE, themePagePath } from '../paths.js';
 
 // index.html: the newest articles grouped by theme, the way to the digest archive, and a subscribe
 // link for every feed (each also announced for autodiscovery).

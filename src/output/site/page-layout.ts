@@ -1,14 +1,11 @@
 import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
-import { FEED_FILES } from '../feeds/feeds.js';
 import { zh, zhSite } from '../zh.js';
+import { DIGEST_ARCHIVE_FILE, FEED_FILES, feedPagePath, ICON_FILE, INDEX_FILE, STYLESHEET_FILE } from '../paths.js';
 
 // What every page of the site shares: the <head>, the header with its navigation and the footer
 // with the subscribe links. Links are relative (`root` leads back to output/), so the folder can
 // move; no inline styles or scripts, which the server's Content-Security-Policy forbids.
 
-export const STYLESHEET_FILE = 'assets/site.css';
-export const ICON_FILE = 'assets/icon.svg';
-export const DIGEST_ARCHIVE_FILE = 'digests/index.html';
 
 export interface PageSite {
   /** Base URL of output/, ending with a slash. */
@@ -47,14 +44,6 @@ export interface Page {
   main: string;
   /** A line above the footer's links, already escaped. */
   footerNote?: string;
-}
-
-/**
- * The page that shows a feed to a person (feed-page.ts): the feed's path with `.html` added. Links
- * for people lead there; `<link rel="alternate">` and readers use the feed itself.
- */
-export function feedPagePath(feedPath: string): string {
-  return `${feedPath}.html`;
 }
 
 /** The site's three feeds of all articles. */
@@ -102,8 +91,8 @@ ${note}<p>${subscribeLinks(root)}</p>
 /** The header: the site's name (a link home) and the navigation. Also used by the feed stylesheet. */
 export function renderSiteHeader(title: string, root: string): string {
   return `<header class="site">
-<a class="brand" href="${root}index.html">${escapeHtml(title)}</a>
-<nav aria-label="${zhSite.nav.label}"><a href="${root}${DIGEST_ARCHIVE_FILE}">${zhSite.nav.digests}</a><a href="${root}index.html#subscribe">${zhSite.nav.subscribe}</a></nav>
+<a class="brand" href="${root}${INDEX_FILE}">${escapeHtml(title)}</a>
+<nav aria-label="${zhSite.nav.label}"><a href="${root}${DIGEST_ARCHIVE_FILE}">${zhSite.nav.digests}</a><a href="${root}${INDEX_FILE}#subscribe">${zhSite.nav.subscribe}</a></nav>
 </header>`;
 }
 

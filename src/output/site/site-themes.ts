@@ -3,8 +3,6 @@ import type { Article, Theme } from '../../model.js';
 // The themes of the newest articles as the site shows them: each with its slug (its file name
 // under themes/) and its articles resolved.
 
-export const THEMES_FOLDER = 'themes';
-
 export interface SiteTheme {
   /** ASCII and stable across builds: themes/<slug>.html, .xml, .json. */
   slug: string;
@@ -48,12 +46,4 @@ export function themeArticles(theme: SiteTheme): Article[] {
 /** How many articles a theme holds, near-duplicates included. */
 export function themeSize(theme: SiteTheme): number {
   return theme.entries.reduce((sum, entry) => sum + 1 + entry.similar.length, 0);
-}
-
-export function themePagePath(theme: Pick<SiteTheme, 'slug'>): string {
-  return `${THEMES_FOLDER}/${theme.slug}.html`;
-}
-
-export function themeFeedPaths(theme: Pick<SiteTheme, 'slug'>): { rss: string; json: string } {
-  return { rss: `${THEMES_FOLDER}/${theme.slug}.xml`, json: `${THEMES_FOLDER}/${theme.slug}.json` };
 }

@@ -1,9 +1,10 @@
 import { escapeHtml } from '../../util/text.js';
 import { joinUrl } from '../../util/url.js';
 import { renderArticleList } from './article-list.js';
-import { feedPagePath, siteFeeds, renderPage, type FeedLink, type PageSite } from './page-layout.js';
-import { themeFeedPaths, themePagePath, themeSize, type SiteTheme } from './site-themes.js';
+import { siteFeeds, renderPage, type FeedLink, type PageSite } from './page-layout.js';
+import { themeSize, type SiteTheme } from './site-themes.js';
 import { zh, zhSite } from '../zh.js';
+import { feedPagePath, themeFeedPaths, themePagePath } from '../paths.js';
 
 // A theme's page, themes/<slug>.html: its articles among the newest, and its feeds.
 

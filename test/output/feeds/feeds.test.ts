@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../src/model.js';
-import { FEED_FILES, renderFeeds } from '../../../src/output/feeds/feeds.js';
+import { renderFeeds } from '../../../src/output/feeds/feeds.js';
 import { lacks, needs } from '../../support/requirements.js';
 import { validateFeeds } from '../../support/validate-feeds.js';
+import { FEED_FILES } from '../../../src/output/paths.js';
 
 const site = {
   url: 'http://127.0.0.1:8080/',
