@@ -6,6 +6,7 @@ import type { Article } from '../model.js';
 import type { SkipArticle } from '../output/feeds/feeds.js';
 import { buildSiteThemes, type SiteTheme } from '../output/site/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
+import { FEED_FILES, INDEX_FILE } from '../output/paths.js';
 import type { SaveResult } from '../store/store.js';
 import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
 import { loadThemeModel, themeModelStamp } from '../themes/model-file.js';
@@ -16,7 +17,6 @@ import { SyncBatch } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import type { JobContext } from './context.js';
 import { idAuthorityOf } from './identity.js';
-import { FEED_FILES, INDEX_FILE } from '../output/paths.js';
 
 export interface BuildSummary {
   /** Articles in the archive that are published (duplicates excluded). */

@@ -5,6 +5,7 @@ import type { Article, Digest } from '../model.js';
 import { buildDigest } from '../output/digest/model.js';
 import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest/render.js';
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail/mail.js';
+import { digestWebCopyPath } from '../output/paths.js';
 import { writeDigestArchive } from '../output/write.js';
 import type { DigestKind } from '../store/store.js';
 import { groupInThisThread } from '../themes/grouper.js';
@@ -14,7 +15,6 @@ import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
 import type { JobContext } from './context.js';
-import { digestWebCopyPath } from '../output/paths.js';
 
 export interface DigestOptions {
   /** Render and write to the outbox, send nothing, record nothing. */

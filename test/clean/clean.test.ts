@@ -1,9 +1,9 @@
 // cleanBody behaviour on small, hand-made bodies: one rule or trap per test.
-import { isTag, type ParentNode } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { cleanBody } from '../../src/clean/index.js';
 import { MAX_NESTING, parseHtml } from '../../src/clean/parse.js';
 import { rulesForHost } from '../../src/clean/rules.js';
+import { depthOf } from './depth.js';
 
 function clean(html: string, extra: { baseUrl?: string; imageHint?: string } = {}) {
   return cleanBody({ html, title: '标题', ...extra });
@@ -143,17 +143,6 @@ describe('wrappers and text', () => {
   });
 });
 
-/** How deep elements nest under `root`, counted without recursion. */
-function depthOf(root: ParentNode): number {
-  let deepest = 0;
-  const pending: [ParentNode, number][] = [[root, 0]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [parent, level] = next;
-    deepest = Math.max(deepest, level);
-    for (const child of parent.children) if (isTag(child)) pending.push([child, level + 1]);
-  }
-  return deepest;
-}
 
 describe('images and links', () => {
   it('makes image URLs absolute (https for protocol-relative) and drops placeholders and data: URIs', () => {

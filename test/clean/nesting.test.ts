@@ -1,28 +1,18 @@
 import { load } from 'cheerio/slim';
-import { type AnyNode, type ParentNode, isTag } from 'domhandler';
+import type { AnyNode, ParentNode } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { capNesting } from '../../src/clean/nesting.js';
 import { MAX_NESTING } from '../../src/clean/parse.js';
+import { depthOf } from './depth.js';
 
 // capNesting is held to htmlparser2 itself: the markup it returns is parsed by the same parser as
 // the cleaner's, and the tree's depth is the most elements the parser ever held open, which is
 // what each of its tags costs.
 
 function parse(html: string): ParentNode {
-  return load(html, { xml: { xmlMode: false, decodeEntities: true } }, false)._root;
+  return load(html, { xml: { xmlMode: false, decodeEntities: true } }, false).root()[0] as ParentNode;
 }
 
-/** How deep elements nest under `root`, counted without recursion. */
-function depthOf(root: ParentNode): number {
-  let deepest = 0;
-  const pending: [ParentNode, number][] = [[root, 0]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [parent, level] = next;
-    deepest = Math.max(deepest, level);
-    for (const child of parent.children) if (isTag(child)) pending.push([child, level + 1]);
-  }
-  return deepest;
-}
 
 /** Every piece of text in document order, script and comment text included, without recursion. */
 function allText(root: ParentNode): string {

@@ -3,9 +3,9 @@ import type { Article } from '../../model.js';
 import { absoluteId } from '../../util/ids.js';
 import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
 import { isHttpUrl, joinUrl } from '../../util/url.js';
+import { articlePagePath, FEED_FILES, themeFeedPaths, themePagePath } from '../paths.js';
 import { themeArticles, type SiteTheme } from '../site/site-themes.js';
 import { zh, zhSite } from '../zh.js';
-import { articlePagePath, FEED_FILES, themeFeedPaths, themePagePath } from '../paths.js';
 
 // RSS 2.0, Atom 1.0 and JSON Feed 1.1. The only importer of `feed`, which is used for RSS and
 // Atom with its known defects worked around (see design.md):
