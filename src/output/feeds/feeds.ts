@@ -32,6 +32,7 @@ export interface FeedSite {
 }
 
 const MEDIA_NS = 'http://search.yahoo.com/mrss/';
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
 
 /** The URL readers should open for an article: its original when known (and http), else its page here. */
 export function articleUrl(article: Article, site: Pick<FeedSite, 'url'>): string {
@@ -183,8 +184,11 @@ function renderRss(articles: Article[], channel: Channel, site: FeedSite): strin
       extensions,
     });
   }
-  // `feed` declares only the namespaces it knows; Media RSS is added to the root element here.
-  return feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_NS}"`);
+  // `feed` declares Dublin Core only with content:encoded (no item of a feed of headlines has it)
+  // and Media RSS never: the root element gets what it lacks here.
+  const rss = feed.rss2();
+  const missing = [`xmlns:media="${MEDIA_NS}"`, ...(rss.includes('xmlns:dc=') ? [] : [`xmlns:dc="${DC_NS}"`])];
+  return rss.replace('<rss version="2.0"', `<rss version="2.0" ${missing.join(' ')}`);
 }
 
 function renderAtom(articles: Article[], channel: Channel, site: FeedSite): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../src/model.js';
 import { renderFeeds } from '../../../src/output/feeds/feeds.js';
-import { lacks, needs } from '../../support/requirements.js';
+import { can, lacks, needs } from '../../support/requirements.js';
 import { validateFeeds } from '../../support/validate-feeds.js';
 import { FEED_FILES } from '../../../src/output/paths.js';
 
@@ -102,6 +102,23 @@ describe('renderFeeds', () => {
     }
     // Without someone to tell, the failure is the caller's.
     expect(() => renderFeeds([broken], site)).toThrow(RangeError);
+  });
+
+  it('declares the namespaces of what it writes, also in a feed of headlines without bodies', async () => {
+    const headline = article({ author: '新华社', html: '', text: '', leadImage: { src: 'https://example.org/a.jpg', alt: '' } });
+    const { rss } = renderFeeds([headline], site);
+    expect(rss).toContain('<dc:creator>新华社</dc:creator>');
+    expect(rss).not.toContain('content:encoded');
+    const root = /<rss [^>]*>/.exec(rss)?.[0] ?? '';
+    expect(root).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"');
+    expect(root).toContain('xmlns:media="http://search.yahoo.com/mrss/"');
+    expect(root.match(/xmlns:dc=/g)).toHaveLength(1);
+    expect(renderFeeds([article({ author: '新华社' })], site).rss.match(/xmlns:dc=/g)).toHaveLength(1);
+    if (can(needs.feedCheckers, 'feed checks')) {
+      const dir = await mkdtemp(join(tmpdir(), 'zhoukan-feeds-'));
+      await writeFile(join(dir, FEED_FILES.rss), rss);
+      expect((await validateFeeds(dir)).summary).toBe('1 passed, 0 failed');
+    }
   });
 
   it('escapes `&` in text as written, so entity-like text survives', () => {
