@@ -224,7 +224,7 @@ describe('zhoukan themes train', () => {
     'a line without a tab',
   ].join('\n');
 
-  it('learns themes from examples into the data folder, and the build groups by them', async () => {
+  it.skipIf(lacks(needs.shared, 'themes train on the rsshub-page corpus'))('learns themes from examples into the data folder, and the build groups by them', async () => {
     const cwd = await tempDir('themes-train');
     const data = join(cwd, 'data');
     await writeFile(join(cwd, 'examples.tsv'), EXAMPLES);
@@ -244,7 +244,7 @@ describe('zhoukan themes train', () => {
     expect(index).toContain('利率快讯');
   });
 
-  it('a damaged model is named with its reason and the build goes on without it', async () => {
+  it.skipIf(lacks(needs.shared, 'themes train on the rsshub-page corpus'))('a damaged model is named with its reason and the build goes on without it', async () => {
     const cwd = await tempDir('themes-damaged');
     const data = join(cwd, 'data');
     await writeFile(join(cwd, 'examples.tsv'), EXAMPLES);
