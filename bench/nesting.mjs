@@ -32,7 +32,7 @@ for (const depth of depths.length > 0 ? depths : [50_000, 100_000, 200_000, 650_
   const context = { url: 'https://deep.example/feed', source: 'deep', zone: 'Asia/Shanghai', now: new Date() };
   const postMs = await median(() => cleanBody({ html: post, title: '深' }));
   const itemMs = await median(async () => {
-    for (const raw of parseFeed(feed, context).articles) await prepareArticle(raw, raw.link ?? context.url, quiet);
+    for (const raw of parseFeed(feed, context).articles) await prepareArticle(raw, { where: raw.link ?? context.url, idAuthority: 'bench.example,2026', log: quiet });
   });
   const per = (ms) => ((ms / depth) * 1000).toFixed(2);
   console.log(`| ${depth.toLocaleString('en')} | ${postMs.toFixed(0)} | ${per(postMs)} | ${itemMs.toFixed(0)} | ${per(itemMs)} |`);
