@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.js';
+import { isEmailAddress } from './config/digest.js';
 import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import { runThemesCommand, THEMES_HELP } from './cli/themes.js';
@@ -208,7 +209,7 @@ function digestOptions(values: ParsedOptions, config: Readonly<Config>): DigestO
     if (since || until) throw new AppError('USAGE', '--week and --since/--until cannot be used together');
   }
   if (since && until && since >= until) throw new AppError('USAGE', '--since must be before --until');
-  const address = values.to?.find((to) => !/^[^\s@<>]+@[^\s@<>]+$/u.test(to));
+  const address = values.to?.find((to) => !isEmailAddress(to));
   if (address !== undefined) throw new AppError('USAGE', `--to: "${address}" is not an e-mail address`);
   return {
     ...(values['dry-run'] ? { dryRun: true } : {}),

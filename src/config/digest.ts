@@ -9,6 +9,11 @@ import { numberAt, removeUnsafeKeys, stringAt } from './fields.js';
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
 
+/** A bare e-mail address (`reader@example.org`), as recipients and --to take. */
+export function isEmailAddress(value: string): boolean {
+  return ADDRESS.test(value);
+}
+
 export function readDigest(
   from: Record<string, unknown>,
   defaults: Pick<DigestSettings, 'from' | 'maxArticles' | 'entriesPerTheme'>,

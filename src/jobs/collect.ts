@@ -87,7 +87,7 @@ export async function runCollect(context: JobContext, options: CollectOptions = 
   } finally {
     await preparers.close();
   }
-  await collectFeeds(context.config.feeds, context, summary, saved);
+  await collectFeeds(context.config.feeds, idAuthority, context, summary, saved);
   return summary;
 }
 
@@ -303,9 +303,7 @@ export function cleaningWorkers(files: number, options: { configured?: number | 
 
 // ---- remote feeds
 
-async function collectFeeds(feeds: readonly FeedSource[], context: JobContext, summary: CollectSummary, saved: Saved) {
-  if (feeds.length === 0) return;
-  const idAuthority = idAuthorityOf(context);
+async function collectFeeds(feeds: readonly FeedSource[], idAuthority: string, context: JobContext, summary: CollectSummary, saved: Saved) {
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH } from './requirements.js';
 
 // Headless Chromium for layout tests: Debian's /usr/bin/chromium driven by playwright-core (no
 // browser download). Pages get nothing from the network: every request that is not file:, data: or
 // to the one loopback server a test names is aborted, or, for images, answered with a local
 // placeholder of a chosen size.
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** `extraArgs` such as `--disable-features=XSLT`, which shows today what browsers will do without XSLT. */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { CHROMIUM_PATH } from './browser.js';
 import { SHARED } from './cli.js';
 
 // What some tests need beyond `npm ci`: the shared/ folder beside the clone (corpora and tools) and
@@ -32,6 +31,9 @@ function commandWorks(command: string, args: string[]): boolean {
     return false;
   }
 }
+
+/** Debian's Chromium, which the browser tests drive (support/browser.ts); nothing is downloaded. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const sharedMissing = once(() => (existsSync(join(SHARED, 'corpus')) ? undefined : `${SHARED} not found`));
 

@@ -138,7 +138,7 @@ export async function sendWithRetry(
   }
 }
 
-interface ResolvedSettings {
+interface Connection {
   /** host:port, for messages. */
   server: string;
   user?: string;
@@ -160,7 +160,7 @@ interface ResolvedSettings {
 }
 
 /** nodemailer's options for the settings. */
-function connectionOf(settings: SmtpSettings, timeout: number): ResolvedSettings {
+function connectionOf(settings: SmtpSettings, timeout: number): Connection {
   const { host, port, secure, user, password } = settings;
   return {
     server: `${host}:${port}`,
@@ -203,7 +203,7 @@ const UNTRUSTED_CERTIFICATE =
   /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired|certificate is not yet valid|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID|certificate signature failure/i;
 
 /** 4xx and connection trouble may pass; 5xx, bad credentials and an untrusted server will not. */
-function classify(error: unknown, target: ResolvedSettings): SendOutcome {
+function classify(error: unknown, target: Connection): SendOutcome {
   const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpError;
   const detail = redact(failure.response ?? failure.message ?? describeError(error), target.password);
   const code = failure.responseCode;
