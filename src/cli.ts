@@ -190,7 +190,7 @@ async function collectAndBuild(run: Run, themes: ThemeGrouper, line: { warnings:
   if (pipeline.build) parts.push(describeBuild(pipeline.build, run.config));
   if (line.warnings) parts.push(plural(run.log.warnings, 'warning'));
   process.stdout.write(`zhoukan: ${parts.join('; ')}\n`);
-  return exitStatus(run, pipeline.collect);
+  return await exitStatus(run, pipeline.collect);
 }
 
 /** The digest's options, every one checked: a bad --week is reported before the collect, not after. */
@@ -235,7 +235,7 @@ async function collect(run: Run): Promise<number> {
   const context = jobContext(run);
   const summary = await withJobLock('collect', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runCollect(context));
   process.stdout.write(`zhoukan: ${describeCollect(summary)}; ${plural(run.log.warnings, 'warning')}\n`);
-  return exitStatus(run, summary);
+  return await exitStatus(run, summary);
 }
 
 async function build(run: Run): Promise<number> {
@@ -262,9 +262,9 @@ async function start(run: Run): Promise<number> {
 }
 
 /** 1 when nothing at all could be read: the archive is empty after collecting. */
-function exitStatus(run: Run, summary: CollectSummary): number {
+async function exitStatus(run: Run, summary: CollectSummary): Promise<number> {
   if (run.signal.aborted) return 130;
-  if (run.store.counts().articles > 0) return 0;
+  if ((await run.store.counts()).articles > 0) return 0;
   const sources = [...run.config.sources.map((source) => source.path), ...run.config.feeds.map((feed) => feed.url)];
   run.log.error(`no article could be read from ${sources.join(', ') || 'any source'} (${summary.skipped} skipped)`);
   return 1;
@@ -362,14 +362,14 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    closeArchive(store, log);
+    await closeArchive(store, log);
   }
 }
 
 /** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
-function closeArchive(store: SqliteStore | undefined, log: Log): void {
+async function closeArchive(store: SqliteStore | undefined, log: Log): Promise<void> {
   try {
-    store?.close();
+    await store?.close();
   } catch (error) {
     log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
   }

@@ -81,11 +81,11 @@ describe('zhoukan start', () => {
     // Another live process holds the collect lock: a second collect waits, then says so.
     await writeFile(join(dir, 'zhoukan.config.json'), JSON.stringify({ lockWaitSeconds: 1 }));
     const store = SqliteStore.open(join(dir, 'data', 'zhoukan.db'));
-    const lock = store.tryLock('collect', new Date());
+    const lock = await store.tryLock('collect', new Date());
     expect(lock).toBeDefined();
     const refused = await runCli(['collect', ...args], { cwd: dir });
-    lock?.release();
-    store.close();
+    await lock?.release();
+    await store.close();
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/another collect is running on .*zhoukan\.db \(process \d+ on .*\); try again when it has finished/);
   });

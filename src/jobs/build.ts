@@ -46,7 +46,7 @@ const ENTRY_FILES = [INDEX_FILE, ...Object.values(FEED_FILES)];
  * pages and the index always (unchanged files are left alone). Hold the build lock.
  */
 export async function runBuild(context: JobContext): Promise<BuildSummary> {
-  return new Build(context).finish();
+  return (await Build.start(context)).finish();
 }
 
 /**
@@ -56,12 +56,6 @@ export async function runBuild(context: JobContext): Promise<BuildSummary> {
  * the build lock, so no other build writes between.
  */
 export class Build {
-  private readonly options: OutputOptions;
-  private readonly fingerprint: string;
-  /** Every page is to be rendered: first build, new settings or templates, or a missing output folder. */
-  private readonly full: boolean;
-  /** Pages are due for articles changed after this revision. */
-  private readonly after: number;
   /** Revisions already handled this run: pages written, or duplicates, which have none. */
   private readonly handled = new Set<number>();
   /** Pages are made durable together, before the index links to them and the build is recorded. */
@@ -73,13 +67,25 @@ export class Build {
   /** The saved batches' pages, written one batch after the other. */
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly context: JobContext) {
+  /** Reads from the archive what the last build was made from. */
+  static async start(context: JobContext): Promise<Build> {
     const { config, store } = context;
-    this.options = { dir: config.output, site: { ...config.site, idAuthority: idAuthorityOf(context) }, timeZone: config.timeZone };
-    this.fingerprint = outputFingerprint(this.options);
-    this.full = store.getMeta(BUILT_FINGERPRINT) !== this.fingerprint || !existsSync(join(config.output, INDEX_FILE));
-    this.after = this.full ? 0 : Number(store.getMeta(BUILT_REVISION) ?? '0');
+    const options: OutputOptions = { dir: config.output, site: { ...config.site, idAuthority: await idAuthorityOf(context) }, timeZone: config.timeZone };
+    const fingerprint = outputFingerprint(options);
+    const full = (await store.getMeta(BUILT_FINGERPRINT)) !== fingerprint || !existsSync(join(config.output, INDEX_FILE));
+    const after = full ? 0 : Number((await store.getMeta(BUILT_REVISION)) ?? '0');
+    return new Build(context, options, fingerprint, full, after);
   }
+
+  private constructor(
+    private readonly context: JobContext,
+    private readonly options: OutputOptions,
+    private readonly fingerprint: string,
+    /** Every page is to be rendered: first build, new settings or templates, or a missing output folder. */
+    private readonly full: boolean,
+    /** Pages are due for articles changed after this revision. */
+    private readonly after: number,
+  ) {}
 
   /**
    * Writes the pages of a batch the collect has just saved, after those of the batches saved
@@ -123,24 +129,24 @@ export class Build {
     const { config, store } = this.context;
     const { options, files } = this;
     // Taken before reading: a change that lands while we write is rendered again next time.
-    const revision = store.revision();
+    const revision = await store.revision();
     // Nothing archived since the last build, the same settings, the files still there: every file
     // would come out as it is. Skipping saves grouping the newest articles by theme (jieba's start-up).
     const entryKey = sha256(JSON.stringify([this.fingerprint, revision, config.feed.size, config.taxonomy ?? null, themeModelStamp(config.themeModel) ?? null]));
-    if (!this.full && store.getMeta(BUILT_ENTRY_POINTS) === entryKey && ENTRY_FILES.every((name) => existsSync(join(config.output, name)))) {
-      const themes = Number(store.getMeta(BUILT_THEMES) ?? '0');
-      return { articles: store.counts().articles, pages: 0, full: false, themes, files: { written: 0, unchanged: 0 } };
+    if (!this.full && (await store.getMeta(BUILT_ENTRY_POINTS)) === entryKey && ENTRY_FILES.every((name) => existsSync(join(config.output, name)))) {
+      const themes = Number((await store.getMeta(BUILT_THEMES)) ?? '0');
+      return { articles: (await store.counts()).articles, pages: 0, full: false, themes, files: { written: 0, unchanged: 0 } };
     }
     let themes: SiteTheme[] = [];
     try {
-      const latest = store.latestArticles(config.feed.size);
+      const latest = await store.latestArticles(config.feed.size);
       const model = loadThemeModel(config.themeModel, this.context.log);
       // Grouped (on the theme thread, if there is one) while the pages are written and flushed.
       const grouping = groupLatest(latest, { taxonomy: config.taxonomy, model }, this.context.themes ?? groupInThisThread);
       grouping.catch(() => undefined); // awaited below
-      const due = store.revisionsSince(this.after).filter((changed) => !this.handled.has(changed));
+      const due = (await store.revisionsSince(this.after)).filter((changed) => !this.handled.has(changed));
       for (let start = 0; start < due.length; start += PAGE_BATCH) {
-        const articles = store.articlesAtRevisions(due.slice(start, start + PAGE_BATCH));
+        const articles = await store.articlesAtRevisions(due.slice(start, start + PAGE_BATCH));
         add(files, await writeArticlePages(articles, options, this.pagesWritten, this.skip));
         this.pages += articles.length;
         this.context.log.progress?.('writing pages', Math.min(start + PAGE_BATCH, due.length), due.length);
@@ -151,11 +157,11 @@ export class Build {
     } catch (error) {
       throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
     }
-    store.setMeta(BUILT_REVISION, String(revision));
-    store.setMeta(BUILT_FINGERPRINT, this.fingerprint);
-    store.setMeta(BUILT_ENTRY_POINTS, entryKey);
-    store.setMeta(BUILT_THEMES, String(themes.length));
-    return { articles: store.counts().articles, pages: this.pages, full: this.full, themes: themes.length, files };
+    await store.setMeta(BUILT_REVISION, String(revision));
+    await store.setMeta(BUILT_FINGERPRINT, this.fingerprint);
+    await store.setMeta(BUILT_ENTRY_POINTS, entryKey);
+    await store.setMeta(BUILT_THEMES, String(themes.length));
+    return { articles: (await store.counts()).articles, pages: this.pages, full: this.full, themes: themes.length, files };
   }
 }
 

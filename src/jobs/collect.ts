@@ -70,7 +70,7 @@ export function emptyCollectSummary(): CollectSummary {
 /** Collects every configured folder and feed into the archive. A failing source never stops the others. */
 export async function runCollect(context: JobContext, options: CollectOptions = {}): Promise<CollectSummary> {
   const summary = emptyCollectSummary();
-  const idAuthority = idAuthorityOf(context);
+  const idAuthority = await idAuthorityOf(context);
   const preparers = new Preparers(context.log, context.themes, context.config.workers);
   const saved = options.onSaved ?? (async () => undefined);
   try {
@@ -119,8 +119,9 @@ async function listFolders(sources: readonly FolderSource[], context: JobContext
     listing.catch(() => undefined); // awaited below
     // Read while the thread pool lists the folder (100k entries: 0.2–0.3 s each).
     const known = store.fileStamps(source.name);
+    known.catch(() => undefined); // awaited below
     try {
-      folders.push({ source, relPaths: await listing, known, problems });
+      folders.push({ source, relPaths: await listing, known: await known, problems });
     } catch (error) {
       summary.failedSources.push({ source: source.name, error: describeError(error) });
       log.warn(describeError(error));
@@ -161,7 +162,7 @@ async function collectFolder(tasks: FolderTask[], context: JobContext, summary: 
     const items = await (inFlight.shift() as Promise<FolderItem[]>);
     fill();
     if (context.signal?.aborted) return;
-    await saved(saveFolderItems(items, context, summary));
+    await saved(await saveFolderItems(items, context, summary));
     done += items.length;
     log.progress?.(`collecting ${source.name}`, done, changed);
   }
@@ -181,7 +182,7 @@ async function changedFileTasks(folder: ListedFolder, idAuthority: string, conte
   const present = new Set(files.map((file) => file.relPath));
   const gone = [...known].filter(([path, state]) => !state.deleted && !present.has(path)).map(([path]) => path);
   if (gone.length > 0) {
-    store.markFilesDeleted(source.name, gone, now);
+    await store.markFilesDeleted(source.name, gone, now);
     summary.deleted += gone.length;
     for (const path of gone) log.info(`${source.path}/${path}: file deleted; its article stays archived`);
   }
@@ -191,17 +192,18 @@ async function changedFileTasks(folder: ListedFolder, idAuthority: string, conte
   summary.unchanged += files.length - changed.length;
   const tasks: FolderTask[] = [];
   for (let start = 0; start < changed.length; start += BATCH_SIZE) {
-    const batch = changed.slice(start, start + BATCH_SIZE).map((file) => {
+    const batch: FolderTask['files'] = [];
+    for (const file of changed.slice(start, start + BATCH_SIZE)) {
       // Only a file read before can turn out merely touched: its hash is looked up, one by one.
-      const knownHash = known.get(file.relPath)?.deleted === false ? store.fileContentHash(source.name, file.relPath) : undefined;
-      return knownHash === undefined ? { file } : { file, knownHash };
-    });
+      const knownHash = known.get(file.relPath)?.deleted === false ? await store.fileContentHash(source.name, file.relPath) : undefined;
+      batch.push(knownHash === undefined ? { file } : { file, knownHash });
+    }
     tasks.push({ source, zone: context.config.timeZone, idAuthority, files: batch });
   }
   return tasks;
 }
 
-function saveFolderItems(items: FolderItem[], context: JobContext, summary: CollectSummary): SaveResult[] {
+async function saveFolderItems(items: FolderItem[], context: JobContext, summary: CollectSummary): Promise<SaveResult[]> {
   const { store, log, now } = context;
   const touched: NonNullable<CollectedItem['file']>[] = [];
   const collected: CollectedItem[] = [];
@@ -210,10 +212,10 @@ function saveFolderItems(items: FolderItem[], context: JobContext, summary: Coll
     if ('touch' in entry) touched.push(entry.touch);
     else collected.push(entry.item);
   }
-  store.touchFiles(touched);
+  await store.touchFiles(touched);
   summary.unchanged += touched.length;
   summary.skipped += collected.filter((item) => item.problem).length;
-  const results = store.saveCollected(collected, now);
+  const results = await store.saveCollected(collected, now);
   count(results, summary, log);
   return results;
 }
@@ -320,7 +322,7 @@ async function collectFeeds(feeds: readonly FeedSource[], idAuthority: string, c
 async function collectFeed(feed: FeedSource, idAuthority: string, context: JobContext, summary: CollectSummary, saved: Saved): Promise<void> {
   const { store, log, now, config } = context;
   if (context.signal?.aborted) return;
-  const state: SourceState = store.getSourceState(feed.url) ?? { key: feed.url, errorCount: 0 };
+  const state: SourceState = (await store.getSourceState(feed.url)) ?? { key: feed.url, errorCount: 0 };
   if (state.nextCheck && state.nextCheck > now) {
     log.info(`${feed.url}: backing off after ${state.errorCount} failures; next try after ${state.nextCheck.toISOString()}`);
     summary.backingOff += 1;
@@ -350,7 +352,7 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
     delete next.nextCheck;
     if (result.status === 'not-modified') {
       summary.notModified += 1;
-      store.saveSourceState(next);
+      await store.saveSourceState(next);
       return;
     }
     const [{ decodeFeed }, { parseFeed }, { keepNewest }, { prepareArticle }] = await Promise.all([
@@ -370,7 +372,7 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
     const items: CollectedItem[] = [];
     for (const raw of kept) {
       try {
-        items.push(await prepareArticle(withKnownId(raw, context), { where: itemPlace(raw, result.url), idAuthority, log }));
+        items.push(await prepareArticle(await withKnownId(raw, context), { where: itemPlace(raw, result.url), idAuthority, log }));
       } catch (error) {
         summary.skipped += 1;
         // An AppError names the item already; anything else (a bug) is given the item's place.
@@ -378,11 +380,11 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
         log.warn(`${problem}; skipped`);
       }
     }
-    const results = store.saveCollected(items, now);
+    const results = await store.saveCollected(items, now);
     count(results, summary, log);
     await saved(results);
     // Validators are stored only once the items are: a crash before this refetches the feed.
-    store.saveSourceState({
+    await store.saveSourceState({
       ...next,
       ...(result.etag ? { etag: result.etag } : {}),
       ...(result.lastModified ? { lastModified: result.lastModified } : {}),
@@ -392,7 +394,7 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
     const errorCount = state.errorCount + 1;
     const retryAfterMs = error instanceof FetchError ? error.retryAfterMs : undefined;
     const nextCheck = nextCheckAfterFailure({ errorCount, now, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-    store.saveSourceState({ ...state, errorCount, lastError: message, nextCheck });
+    await store.saveSourceState({ ...state, errorCount, lastError: message, nextCheck });
     summary.failedSources.push({ source: feed.url, error: message });
     log.warn(`${message} (failure ${errorCount}; next try after ${nextCheck.toISOString()})`);
   }
@@ -404,9 +406,9 @@ function itemPlace(raw: RawArticle, feedUrl: string): string {
 }
 
 /** The same link under a new guid is the same article: keep the id it was first archived under. */
-function withKnownId(raw: RawArticle, context: JobContext): RawArticle {
-  if (!raw.link || context.store.hasArticle(raw.id)) return raw;
-  const known = context.store.idForLink(raw.link);
+async function withKnownId(raw: RawArticle, context: JobContext): Promise<RawArticle> {
+  if (!raw.link || (await context.store.hasArticle(raw.id))) return raw;
+  const known = await context.store.idForLink(raw.link);
   return known ? { ...raw, id: known } : raw;
 }
 

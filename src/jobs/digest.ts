@@ -61,17 +61,17 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
 
     const window = windowOf(options, config.timeZone, now);
     const kind: DigestKind = options.to?.length ? 'preview' : window ? 'window' : 'regular';
-    const throughRevision = store.revision();
+    const throughRevision = await store.revision();
     const chosen = window
-      ? store.digests.publishedBetween(window.start, window.end, config.digest.maxArticles)
-      : store.digests.unsentArticles(store.digests.lastRegularRevision(), config.digest.maxArticles);
+      ? await store.digests.publishedBetween(window.start, window.end, config.digest.maxArticles)
+      : await store.digests.unsentArticles(await store.digests.lastRegularRevision(), config.digest.maxArticles);
     if (chosen.articles.length === 0) {
       log.info(window ? 'no article was published in that window' : 'nothing new since the last digest; nothing to send');
       return summary;
     }
 
     const digest = await composeDigest(chosen.articles, chosen.total - chosen.articles.length, context, {
-      id: store.digests.freeId(window?.id ?? isoWeekId(now, config.timeZone)),
+      id: await store.digests.freeId(window?.id ?? isoWeekId(now, config.timeZone)),
       periodStart: window?.start ?? earliest(chosen.articles),
       periodEnd: window?.end ?? now,
     });
@@ -83,10 +83,11 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
       summary.outbox = await writeOutbox(digest, recipients[0] ?? addressOf(config.digest.from), context);
       return summary;
     }
-    const active = recipients.filter((recipient) => !store.digests.isUnsubscribed(recipient));
+    const active: string[] = [];
+    for (const recipient of recipients) if (!(await store.digests.isUnsubscribed(recipient))) active.push(recipient);
     summary.unsubscribed = recipients.length - active.length;
     if (active.length === 0) throw new AppError('MAIL_SEND', 'the digest has no recipient left to send to (see digest.recipients; unsubscribed ones are skipped)');
-    store.digests.create(
+    await store.digests.create(
       {
         digest,
         kind,
@@ -96,7 +97,7 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
       },
       now,
     );
-    for (const delivery of store.digests.deliveries(digest.id)) {
+    for (const delivery of await store.digests.deliveries(digest.id)) {
       await deliver(sender, digest, delivery.recipient, delivery.messageId, context, summary);
     }
     return summary;
@@ -127,12 +128,12 @@ async function composeDigest(
 }
 
 async function resumeDeliveries(sender: Sender, context: JobContext, summary: DigestRunSummary): Promise<number> {
-  const open = context.store.digests.openDeliveries();
+  const open = await context.store.digests.openDeliveries();
   for (const delivery of open) {
-    const digest = context.store.digests.get(delivery.digestId);
+    const digest = await context.store.digests.get(delivery.digestId);
     if (!digest) continue;
-    if (context.store.digests.isUnsubscribed(delivery.recipient)) {
-      context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', 'unsubscribed before delivery', context.now);
+    if (await context.store.digests.isUnsubscribed(delivery.recipient)) {
+      await context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', 'unsubscribed before delivery', context.now);
       continue;
     }
     context.log.info(`${digest.id}: resuming the delivery to ${delivery.recipient} (${delivery.status})`);
@@ -160,25 +161,25 @@ async function deliver(
 ): Promise<void> {
   const { store, log, now } = context;
   if (sender.unreachable) {
-    store.digests.markOutcome(digest.id, recipient, 'deferred', sender.unreachable, now);
+    await store.digests.markOutcome(digest.id, recipient, 'deferred', sender.unreachable, now);
     summary.deferred += 1;
     log.warn(`${digest.id}: ${recipient}: deferred (${sender.unreachable}); the next run tries again`);
     return;
   }
   const message = messageFor(digest, recipient, messageId, context);
-  store.digests.markSending(digest.id, recipient, now);
+  await store.digests.markSending(digest.id, recipient, now);
   const outcome = await sendWithRetry(sender.mailer, message, { attempts: sender.attempts, backoffMs: sender.backoffMs });
   if (outcome.status === 'sent') {
-    store.digests.markOutcome(digest.id, recipient, 'sent', undefined, now);
+    await store.digests.markOutcome(digest.id, recipient, 'sent', undefined, now);
     summary.delivered += 1;
   } else if (outcome.status === 'temporary') {
-    store.digests.markOutcome(digest.id, recipient, 'deferred', outcome.error, now);
+    await store.digests.markOutcome(digest.id, recipient, 'deferred', outcome.error, now);
     summary.deferred += 1;
     // No SMTP reply code: the server itself could not be reached, so the next recipient would not fare better.
     if (outcome.code === undefined) sender.unreachable = outcome.error;
     log.warn(`${digest.id}: ${recipient}: deferred after ${outcome.attempts} attempts (${outcome.error}); the next run tries again`);
   } else {
-    store.digests.markOutcome(digest.id, recipient, 'failed', outcome.error, now);
+    await store.digests.markOutcome(digest.id, recipient, 'failed', outcome.error, now);
     summary.failed += 1;
     log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); not retried`);
   }

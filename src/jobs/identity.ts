@@ -7,13 +7,13 @@ import type { JobContext } from './context.js';
 const KEY = 'idAuthority';
 
 /** The configured authority, else the archive's, else one fixed now from the site's host and today. */
-export function idAuthorityOf(context: Pick<JobContext, 'config' | 'store' | 'now'>): string {
+export async function idAuthorityOf(context: Pick<JobContext, 'config' | 'store' | 'now'>): Promise<string> {
   const { config, store, now } = context;
   if (config.site.idAuthority) return config.site.idAuthority;
-  const stored = store.getMeta(KEY);
+  const stored = await store.getMeta(KEY);
   if (stored) return stored;
   const host = new URL(config.site.url).hostname.replace(/[^a-z0-9.-]+/gi, '-').replace(/^-+|-+$/g, '') || 'localhost';
   const authority = `${host},${dayInZone(now, 'UTC')}`;
-  store.setMeta(KEY, authority);
+  await store.setMeta(KEY, authority);
   return authority;
 }

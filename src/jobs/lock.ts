@@ -22,7 +22,7 @@ export async function withJobLock<T>(
   try {
     return await job();
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 
@@ -30,13 +30,13 @@ export async function withJobLock<T>(
 export async function acquireJobLock(kind: string, context: Pick<JobContext, 'store' | 'now' | 'signal'>, options: LockOptions): Promise<LockHandle> {
   const { store } = context;
   const deadline = Date.now() + options.waitMs;
-  let lock = store.tryLock(kind, context.now);
+  let lock = await store.tryLock(kind, context.now);
   while (!lock && Date.now() < deadline && !context.signal?.aborted) {
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
-    lock = store.tryLock(kind, context.now);
+    lock = await store.tryLock(kind, context.now);
   }
   if (!lock) {
-    const holder = store.lockHolder(kind);
+    const holder = await store.lockHolder(kind);
     const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since.toISOString()}` : 'another process';
     throw new AppError('LOCKED', `another ${kind} is running on ${store.path} (${who}); try again when it has finished`);
   }

@@ -37,14 +37,14 @@ export async function runCollectAndBuild(context: JobContext, options: PipelineO
     context.log.warn(`${error.message}; building from the archive as it is`);
   }
   // Taken only after the collect lock (every process takes them in that order), and only if free.
-  const buildLock = collectLock ? context.store.tryLock('build', context.now) : undefined;
+  const buildLock = collectLock ? await context.store.tryLock('build', context.now) : undefined;
   try {
-    const build = buildLock ? new Build(context) : undefined;
+    const build = buildLock ? await Build.start(context) : undefined;
     if (collectLock) {
       try {
         collect = await runCollect(context, build ? { onSaved: (results) => build.writeSaved(results) } : {});
       } finally {
-        collectLock.release();
+        await collectLock.release();
       }
     }
     if (context.signal?.aborted) return { collect, ...(collectSkipped ? { collectSkipped } : {}) };
@@ -53,6 +53,6 @@ export async function runCollectAndBuild(context: JobContext, options: PipelineO
     const summary = build ? await build.finish() : await withJobLock('build', context, { waitMs: options.lockWaitMs }, () => runBuild(context));
     return { collect, ...(collectSkipped ? { collectSkipped } : {}), build: summary };
   } finally {
-    buildLock?.release();
+    await buildLock?.release();
   }
 }

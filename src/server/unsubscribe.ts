@@ -28,7 +28,7 @@ export function unsubscribeRoute(context: { config: Readonly<Config>; store: Sto
     }
     if (request.method === 'POST') {
       await readBody(request);
-      store.digests.unsubscribe(address, 'https', now());
+      await store.digests.unsubscribe(address, 'https', now());
       log.info(`unsubscribed ${address}`);
       send(response, 200, renderNoticePage(zhUnsubscribe.doneTitle, zhUnsubscribe.doneBody(address), config.site));
       return;

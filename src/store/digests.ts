@@ -33,7 +33,7 @@ export class DigestRecords implements DigestStore {
   constructor(private readonly db: Database.Database) {}
 
   /** The revision the last regular digest was chosen at: later arrivals go in the next one. */
-  lastRegularRevision(): number | undefined {
+  async lastRegularRevision(): Promise<number | undefined> {
     const row = this.db
       .prepare(`SELECT through_revision FROM digests WHERE kind = 'regular' AND ${COUNTS} ORDER BY through_revision DESC LIMIT 1`)
       .get() as { through_revision: number } | undefined;
@@ -44,7 +44,7 @@ export class DigestRecords implements DigestStore {
    * Published articles that no digest has held (previews aside), archived after `afterRevision`
    * (all when undefined), newest first; `limit` of them and how many there are in all.
    */
-  unsentArticles(afterRevision: number | undefined, limit: number): { articles: Article[]; total: number } {
+  async unsentArticles(afterRevision: number | undefined, limit: number): Promise<{ articles: Article[]; total: number }> {
     const where = `duplicate_of IS NULL AND first_revision > @after
       AND id NOT IN (SELECT article_id FROM digest_articles JOIN digests ON digests.id = digest_id WHERE digests.kind != 'preview' AND ${COUNTS})`;
     const after = afterRevision ?? 0;
@@ -59,7 +59,7 @@ export class DigestRecords implements DigestStore {
   }
 
   /** Published articles whose publication time falls in [from, to), newest first. */
-  publishedBetween(from: Date, to: Date, limit: number): { articles: Article[]; total: number } {
+  async publishedBetween(from: Date, to: Date, limit: number): Promise<{ articles: Article[]; total: number }> {
     const params = { from: from.getTime(), to: to.getTime(), limit };
     const where = 'duplicate_of IS NULL AND published >= @from AND published < @to';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${where}`).get(params) as { n: number }).n;
@@ -68,14 +68,14 @@ export class DigestRecords implements DigestStore {
   }
 
   /** A free digest id: `base`, else `base-2`, `base-3`… */
-  freeId(base: string): string {
+  async freeId(base: string): Promise<string> {
     const taken = this.db.prepare('SELECT 1 FROM digests WHERE id = ?');
     if (!taken.get(base)) return base;
     for (let n = 2; ; n++) if (!taken.get(`${base}-${n}`)) return `${base}-${n}`;
   }
 
   /** Records a digest, the articles it holds and a pending delivery per recipient, in one transaction. */
-  create(record: NewDigest, now: Date): void {
+  async create(record: NewDigest, now: Date): Promise<void> {
     const { digest } = record;
     this.db.transaction(() => {
       this.db
@@ -102,25 +102,25 @@ export class DigestRecords implements DigestStore {
   }
 
   /** A stored digest as it was rendered. */
-  get(id: string): (Digest & { status: 'sending' | 'sent'; kind: DigestKind }) | undefined {
+  async get(id: string): Promise<(Digest & { status: 'sending' | 'sent'; kind: DigestKind }) | undefined> {
     const row = this.db.prepare('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow | undefined;
     return row ? { ...reviveDigest(row.content), status: row.status, kind: row.kind } : undefined;
   }
 
   /** Deliveries still to make: never tried, interrupted mid-send, or deferred by the server. */
-  openDeliveries(): Delivery[] {
+  async openDeliveries(): Promise<Delivery[]> {
     return this.deliveriesWhere("status IN ('pending', 'sending', 'deferred')");
   }
 
   /** Before handing the message to SMTP. */
-  markSending(digestId: string, recipient: string, now: Date): void {
+  async markSending(digestId: string, recipient: string, now: Date): Promise<void> {
     this.db
       .prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE digest_id = ? AND recipient = ?`)
       .run(now.getTime(), digestId, recipient);
   }
 
   /** After SMTP answered. The first accepted delivery makes the digest sent. */
-  markOutcome(digestId: string, recipient: string, status: 'sent' | 'deferred' | 'failed', error: string | undefined, now: Date): void {
+  async markOutcome(digestId: string, recipient: string, status: 'sent' | 'deferred' | 'failed', error: string | undefined, now: Date): Promise<void> {
     this.db.transaction(() => {
       this.db
         .prepare('UPDATE deliveries SET status = ?, last_error = ?, updated_at = ? WHERE digest_id = ? AND recipient = ?')
@@ -129,17 +129,17 @@ export class DigestRecords implements DigestStore {
     })();
   }
 
-  deliveries(digestId: string): Delivery[] {
+  async deliveries(digestId: string): Promise<Delivery[]> {
     return this.deliveriesWhere('digest_id = ?', digestId);
   }
 
-  unsubscribe(recipient: string, via: string, now: Date): void {
+  async unsubscribe(recipient: string, via: string, now: Date): Promise<void> {
     this.db
       .prepare('INSERT INTO unsubscribes (recipient, at, via) VALUES (?, ?, ?) ON CONFLICT(recipient) DO NOTHING')
       .run(normalizeAddress(recipient), now.getTime(), via);
   }
 
-  isUnsubscribed(recipient: string): boolean {
+  async isUnsubscribed(recipient: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM unsubscribes WHERE recipient = ?').get(normalizeAddress(recipient)) !== undefined;
   }
 

@@ -77,21 +77,34 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 
-  getMeta(key: string): string | undefined {
+  async getMeta(key: string): Promise<string | undefined> {
+    return this.readMeta(key);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.writeMeta(key, value);
+  }
+
+  private readMeta(key: string): string | undefined {
     const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
-  setMeta(key: string, value: string): void {
+  private writeMeta(key: string, value: string): void {
     this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  /** Inside a transaction, where nothing may wait. */
+  private currentRevision(): number {
+    return Number(this.readMeta('revision') ?? '0');
+  }
+
   /** What is known about every file of a folder source, by path. */
-  fileStates(source: string): Map<string, FileState> {
+  async fileStates(source: string): Promise<Map<string, FileState>> {
     // Rows as arrays, and one object per file: at 100k files this runs on every collect.
     const rows = this.db
       .prepare('SELECT path, size, mtime_ms, content_hash, article_id, deleted_at FROM files WHERE source = ?')
@@ -110,7 +123,7 @@ export class SqliteStore implements Store {
    * Size, mtime and deletion of every file of a folder source: all a rerun compares, and about half
    * the cost of fileStates for a large folder (no hashes or ids are read).
    */
-  fileStamps(source: string): Map<string, FileStamp> {
+  async fileStamps(source: string): Promise<Map<string, FileStamp>> {
     const rows = this.db
       .prepare('SELECT path, size, mtime_ms, deleted_at FROM files WHERE source = ?')
       .raw(true)
@@ -121,13 +134,13 @@ export class SqliteStore implements Store {
   }
 
   /** The hash of a file's bytes at its last read, if the file is known. */
-  fileContentHash(source: string, path: string): string | undefined {
+  async fileContentHash(source: string, path: string): Promise<string | undefined> {
     const row = this.sql('SELECT content_hash FROM files WHERE source = ? AND path = ?').get(source, path) as { content_hash: string } | undefined;
     return row?.content_hash;
   }
 
   /** Records a file whose bytes did not change although its size or mtime did. */
-  touchFiles(files: FileRecord[]): void {
+  async touchFiles(files: FileRecord[]): Promise<void> {
     const update = this.sql(
       'UPDATE files SET size = ?, mtime_ms = ?, deleted_at = NULL WHERE source = ? AND path = ?',
     );
@@ -137,7 +150,7 @@ export class SqliteStore implements Store {
   }
 
   /** Marks files as gone from their folder; their articles stay archived. */
-  markFilesDeleted(source: string, paths: string[], now: Date): void {
+  async markFilesDeleted(source: string, paths: string[], now: Date): Promise<void> {
     const update = this.sql('UPDATE files SET deleted_at = ? WHERE source = ? AND path = ? AND deleted_at IS NULL');
     this.db.transaction(() => {
       for (const path of paths) update.run(now.getTime(), source, path);
@@ -150,13 +163,13 @@ export class SqliteStore implements Store {
    * duplicate and never published. Files are recorded with their articles, so a crash loses the
    * whole batch or nothing, and a rerun reads exactly what was not saved.
    */
-  saveCollected(items: CollectedItem[], now: Date): SaveResult[] {
+  async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
     return this.db.transaction(() => {
       // The revision counter is read once and written once per batch, not per article.
-      const counter = { revision: this.revision() };
+      const counter = { revision: this.currentRevision() };
       const start = counter.revision;
       const results = items.map((item) => this.saveOne(item, now, counter));
-      if (counter.revision !== start) this.setMeta('revision', String(counter.revision));
+      if (counter.revision !== start) this.writeMeta('revision', String(counter.revision));
       return results;
     })();
   }
@@ -247,12 +260,12 @@ export class SqliteStore implements Store {
   }
 
   /** The current revision: every change to an article takes the next number. */
-  revision(): number {
-    return Number(this.getMeta('revision') ?? '0');
+  async revision(): Promise<number> {
+    return this.currentRevision();
   }
 
   /** Published (non-duplicate) articles, newest first. */
-  latestArticles(limit: number): Article[] {
+  async latestArticles(limit: number): Promise<Article[]> {
     const rows = this
       .sql('SELECT * FROM articles WHERE duplicate_of IS NULL ORDER BY published DESC, id LIMIT ?')
       .all(limit) as ArticleRow[];
@@ -260,12 +273,12 @@ export class SqliteStore implements Store {
   }
 
   /** The revisions after the given one (all for 0), duplicates included, in order: an index-only read. */
-  revisionsSince(revision: number): number[] {
+  async revisionsSince(revision: number): Promise<number[]> {
     return this.sql('SELECT revision FROM articles WHERE revision > ? ORDER BY revision').pluck().all(revision) as number[];
   }
 
   /** The published articles at these revisions, oldest change first. */
-  articlesAtRevisions(revisions: readonly number[]): (Article & { revision: number })[] {
+  async articlesAtRevisions(revisions: readonly number[]): Promise<(Article & { revision: number })[]> {
     const rows = this
       .sql('SELECT * FROM articles WHERE revision IN (SELECT value FROM json_each(?)) AND duplicate_of IS NULL ORDER BY revision')
       .all(JSON.stringify(revisions)) as ArticleRow[];
@@ -273,28 +286,28 @@ export class SqliteStore implements Store {
   }
 
   /** The id of the article archived under this original link, if any. */
-  idForLink(link: string): string | undefined {
+  async idForLink(link: string): Promise<string | undefined> {
     const row = this.sql('SELECT id FROM articles WHERE link = ? ORDER BY first_seen LIMIT 1').get(link) as { id: string } | undefined;
     return row?.id;
   }
 
-  hasArticle(id: string): boolean {
+  async hasArticle(id: string): Promise<boolean> {
     return this.sql('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
   }
 
-  getArticle(id: string): Article | undefined {
+  async getArticle(id: string): Promise<Article | undefined> {
     const row = this.sql('SELECT * FROM articles WHERE id = ?').get(id) as ArticleRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
-  counts(): { articles: number; duplicates: number } {
+  async counts(): Promise<{ articles: number; duplicates: number }> {
     // Two index-only counts: a scan of the table itself would read every article's text.
     const articles = (this.sql('SELECT COUNT(*) AS n FROM articles WHERE duplicate_of IS NULL').get() as { n: number }).n;
     const all = (this.sql('SELECT COUNT(*) AS n FROM articles').get() as { n: number }).n;
     return { articles, duplicates: all - articles };
   }
 
-  getSourceState(key: string): SourceState | undefined {
+  async getSourceState(key: string): Promise<SourceState | undefined> {
     const row = this.sql('SELECT * FROM sources WHERE key = ?').get(key) as
       | { key: string; url: string | null; etag: string | null; last_modified: string | null; last_success: number | null; error_count: number; last_error: string | null; next_check: number | null }
       | undefined;
@@ -311,7 +324,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  saveSourceState(state: SourceState): void {
+  async saveSourceState(state: SourceState): Promise<void> {
     this
       .sql(
         `INSERT INTO sources (key, url, etag, last_modified, last_success, error_count, last_error, next_check)
@@ -336,7 +349,7 @@ export class SqliteStore implements Store {
    * Takes the lock of a job kind, or returns undefined when a live process holds it. A lock left by
    * a process that is gone (same host, pid not running) is taken over.
    */
-  tryLock(kind: string, now: Date): LockHandle | undefined {
+  async tryLock(kind: string, now: Date): Promise<LockHandle | undefined> {
     const owner = `${hostname()}:${process.pid}:${shortHash(`${now.getTime()}${Math.random()}`, 8)}`;
     const acquired = this.db.transaction(() => {
       const held = this.sql('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
@@ -348,14 +361,14 @@ export class SqliteStore implements Store {
     }).immediate();
     if (!acquired) return undefined;
     return {
-      release: () => {
+      release: async () => {
         if (this.db.open) this.sql('DELETE FROM locks WHERE kind = ? AND owner = ?').run(kind, owner);
       },
     };
   }
 
   /** Who holds a lock, for messages. */
-  lockHolder(kind: string): { pid: number; host: string; since: Date } | undefined {
+  async lockHolder(kind: string): Promise<{ pid: number; host: string; since: Date } | undefined> {
     const held = this.sql('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;
     return held ? { pid: held.pid, host: held.host, since: new Date(held.acquired_at) } : undefined;
   }

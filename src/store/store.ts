@@ -1,7 +1,7 @@
 // The archive as the jobs, the server and the command line see it: what any archive must do,
-// whatever holds it. SQLite (sqlite.ts) is the one implementation today; test/store/conformance.ts
-// is the suite every implementation must pass. Synchronous, as better-sqlite3 is: an archive on a
-// server would need this seam made asynchronous, in one place.
+// whatever holds it. SQLite (sqlite.ts) is the embedded implementation; test/store/conformance.ts
+// is the suite every implementation must pass. Asynchronous, so that an archive on a database
+// server fits the same seam as the embedded one.
 
 import type { Article, Digest, SourceState } from '../model.js';
 import type { NewArticle } from './rows.js';
@@ -54,7 +54,7 @@ export interface SaveResult {
 }
 
 export interface LockHandle {
-  release(): void;
+  release(): Promise<void>;
 }
 
 /** The archive of articles, folder files, feed states, locks, and (in `digests`) digests and deliveries. */
@@ -62,49 +62,49 @@ export interface Store {
   /** Where the archive is, for messages: a file path or a server's address. */
   readonly path: string;
   readonly digests: DigestStore;
-  close(): void;
+  close(): Promise<void>;
 
-  getMeta(key: string): string | undefined;
-  setMeta(key: string, value: string): void;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
 
   /** What is known about every file of a folder source, by path. */
-  fileStates(source: string): Map<string, FileState>;
+  fileStates(source: string): Promise<Map<string, FileState>>;
   /** Size, mtime and deletion of every file of a folder source: all a rerun compares. */
-  fileStamps(source: string): Map<string, FileStamp>;
+  fileStamps(source: string): Promise<Map<string, FileStamp>>;
   /** The hash of a file's bytes at its last read, if the file is known. */
-  fileContentHash(source: string, path: string): string | undefined;
+  fileContentHash(source: string, path: string): Promise<string | undefined>;
   /** Records a file whose bytes did not change although its size or mtime did. */
-  touchFiles(files: FileRecord[]): void;
+  touchFiles(files: FileRecord[]): Promise<void>;
   /** Marks files as gone from their folder; their articles stay archived. */
-  markFilesDeleted(source: string, paths: string[], now: Date): void;
+  markFilesDeleted(source: string, paths: string[], now: Date): Promise<void>;
 
   /**
    * Saves a batch of collected items at once, all or nothing: new articles are added, changed ones
    * updated (same id and slug, a new revision), the same body under another id is kept as a
    * duplicate and never published. Files are recorded with their articles.
    */
-  saveCollected(items: CollectedItem[], now: Date): SaveResult[];
+  saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]>;
   /** The current revision: every change to an article takes the next number. */
-  revision(): number;
+  revision(): Promise<number>;
   /** Published (non-duplicate) articles, newest first. */
-  latestArticles(limit: number): Article[];
+  latestArticles(limit: number): Promise<Article[]>;
   /** The revisions after the given one (all for 0), duplicates included, in order. */
-  revisionsSince(revision: number): number[];
+  revisionsSince(revision: number): Promise<number[]>;
   /** The published articles at these revisions, oldest change first. */
-  articlesAtRevisions(revisions: readonly number[]): (Article & { revision: number })[];
+  articlesAtRevisions(revisions: readonly number[]): Promise<(Article & { revision: number })[]>;
   /** The id of the article archived under this original link, if any. */
-  idForLink(link: string): string | undefined;
-  hasArticle(id: string): boolean;
-  getArticle(id: string): Article | undefined;
-  counts(): { articles: number; duplicates: number };
+  idForLink(link: string): Promise<string | undefined>;
+  hasArticle(id: string): Promise<boolean>;
+  getArticle(id: string): Promise<Article | undefined>;
+  counts(): Promise<{ articles: number; duplicates: number }>;
 
-  getSourceState(key: string): SourceState | undefined;
-  saveSourceState(state: SourceState): void;
+  getSourceState(key: string): Promise<SourceState | undefined>;
+  saveSourceState(state: SourceState): Promise<void>;
 
   /** Takes the lock of a job kind, or returns undefined when a live process holds it. */
-  tryLock(kind: string, now: Date): LockHandle | undefined;
+  tryLock(kind: string, now: Date): Promise<LockHandle | undefined>;
   /** Who holds a lock, for messages. */
-  lockHolder(kind: string): { pid: number; host: string; since: Date } | undefined;
+  lockHolder(kind: string): Promise<{ pid: number; host: string; since: Date } | undefined>;
 }
 
 /** regular: what arrived since the last one; window: what was published in a window; preview: sent with --to, holds nothing. */
@@ -135,27 +135,27 @@ export interface Delivery {
  */
 export interface DigestStore {
   /** The revision the last regular digest was chosen at: later arrivals go in the next one. */
-  lastRegularRevision(): number | undefined;
+  lastRegularRevision(): Promise<number | undefined>;
   /**
    * Published articles that no digest has held (previews aside), archived after `afterRevision`
    * (all when undefined), newest first; `limit` of them and how many there are in all.
    */
-  unsentArticles(afterRevision: number | undefined, limit: number): { articles: Article[]; total: number };
+  unsentArticles(afterRevision: number | undefined, limit: number): Promise<{ articles: Article[]; total: number }>;
   /** Published articles whose publication time falls in [from, to), newest first. */
-  publishedBetween(from: Date, to: Date, limit: number): { articles: Article[]; total: number };
+  publishedBetween(from: Date, to: Date, limit: number): Promise<{ articles: Article[]; total: number }>;
   /** A free digest id: `base`, else `base-2`, `base-3`… */
-  freeId(base: string): string;
+  freeId(base: string): Promise<string>;
   /** Records a digest, the articles it holds and a pending delivery per recipient, all or nothing. */
-  create(record: NewDigest, now: Date): void;
+  create(record: NewDigest, now: Date): Promise<void>;
   /** A stored digest as it was rendered. */
-  get(id: string): (Digest & { status: 'sending' | 'sent'; kind: DigestKind }) | undefined;
+  get(id: string): Promise<(Digest & { status: 'sending' | 'sent'; kind: DigestKind }) | undefined>;
   /** Deliveries still to make: never tried, interrupted mid-send, or deferred by the server. */
-  openDeliveries(): Delivery[];
+  openDeliveries(): Promise<Delivery[]>;
   /** Before handing the message to SMTP. */
-  markSending(digestId: string, recipient: string, now: Date): void;
+  markSending(digestId: string, recipient: string, now: Date): Promise<void>;
   /** After SMTP answered. The first accepted delivery makes the digest sent. */
-  markOutcome(digestId: string, recipient: string, status: 'sent' | 'deferred' | 'failed', error: string | undefined, now: Date): void;
-  deliveries(digestId: string): Delivery[];
-  unsubscribe(recipient: string, via: string, now: Date): void;
-  isUnsubscribed(recipient: string): boolean;
+  markOutcome(digestId: string, recipient: string, status: 'sent' | 'deferred' | 'failed', error: string | undefined, now: Date): Promise<void>;
+  deliveries(digestId: string): Promise<Delivery[]>;
+  unsubscribe(recipient: string, via: string, now: Date): Promise<void>;
+  isUnsubscribed(recipient: string): Promise<boolean>;
 }

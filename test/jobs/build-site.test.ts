@@ -38,7 +38,7 @@ describe('building the site', () => {
       const html = await readFile(join(context.config.output, page), 'utf8');
       expect(html, page).not.toMatch(/<style|<script|\sstyle=/);
     }
-    context.store.close();
+    await context.store.close();
   });
 
   it('keeps the page and feeds of a theme that left the newest articles, as they were', async () => {
@@ -62,6 +62,6 @@ describe('building the site', () => {
     const index = await readFile(join(config.output, 'index.html'), 'utf8');
     expect(index).toContain('href="themes/real-estate.html"');
     expect(index).not.toContain('smes-private-economy');
-    context.store.close();
+    await context.store.close();
   });
 });

@@ -51,7 +51,7 @@ describe.skipIf(noCorpus)('collecting the real feeds corpus over HTTP', () => {
     expect(Math.min(atomPosts ?? 0, rssPosts ?? 0)).toBe(0);
 
     for (const url of urls) {
-      const state = context.store.getSourceState(url);
+      const state = await context.store.getSourceState(url);
       expect(state?.errorCount, url).toBe(0);
       expect(state?.lastSuccess, url).toEqual(context.now);
       const articles = sameBlog.includes(url) ? sameBlog.flatMap((blog) => articlesOf(context, blog)) : articlesOf(context, url);
@@ -77,7 +77,7 @@ describe.skipIf(noCorpus)('collecting the real feeds corpus over HTTP', () => {
 
     await runBuild(context);
     if (can(needs.feedCheckers, 'feed checks')) expect((await validateFeeds(context.config.output)).summary).toBe('3 passed, 0 failed');
-    context.store.close();
+    await context.store.close();
   });
 
   it('gives each malformed feed its own outcome and keeps what a lenient parse recovers', async () => {
@@ -88,12 +88,12 @@ describe.skipIf(noCorpus)('collecting the real feeds corpus over HTTP', () => {
     });
     const summary = await runCollect(context);
     expect(summary.failedSources).toEqual([{ source: url('notafeed.html'), error: expect.stringMatching(/not a feed/) as unknown }]);
-    expect(context.store.getSourceState(url('notafeed.html'))).toMatchObject({ errorCount: 1, lastError: expect.stringMatching(/not a feed/) as unknown });
+    expect(await context.store.getSourceState(url('notafeed.html'))).toMatchObject({ errorCount: 1, lastError: expect.stringMatching(/not a feed/) as unknown });
     expect(context.log.lines.some((line) => line.includes('saxerror.xml') && /malformed XML at line \d+.*recovered 3 items/.test(line))).toBe(true);
     expect(articlesOf(context, url('saxerror.xml'))).toHaveLength(3);
     expect(articlesOf(context, url('illegally-nested.xml'))).toHaveLength(10);
     expect(articlesOf(context, url('iconv.xml')).map((article) => article.title).join(' ')).toMatch(/[\u0400-\u04ff]/u);
-    context.store.close();
+    await context.store.close();
   });
 });
 
@@ -117,7 +117,7 @@ describe.skipIf(noCorpus)('failing sources', () => {
     const summary = await runCollect({ ...context, config });
 
     expect(summary.new).toBeGreaterThan(0);
-    expect(context.store.getSourceState(good)?.errorCount).toBe(0);
+    expect((await context.store.getSourceState(good))?.errorCount).toBe(0);
     expect(summary.failedSources.map((failure) => failure.source).sort()).toEqual(Object.values(faults).sort());
     const expectations: Record<keyof typeof faults, RegExp> = {
       timeout: /no response within/,
@@ -129,20 +129,20 @@ describe.skipIf(noCorpus)('failing sources', () => {
       unaskedNotModified: /HTTP 304 Not Modified to a request without validators/,
     };
     for (const [name, url] of Object.entries(faults)) {
-      const state = context.store.getSourceState(url);
+      const state = await context.store.getSourceState(url);
       expect(state?.errorCount, name).toBe(1);
       expect(state?.lastError, name).toMatch(expectations[name as keyof typeof faults]);
       expect(state?.nextCheck?.getTime(), name).toBeGreaterThan(context.now.getTime());
     }
     // Retry-After (2 h) beats the first backoff step (30 min).
-    expect(context.store.getSourceState(faults.tooMany)?.nextCheck).toEqual(new Date(context.now.getTime() + 7_200_000));
+    expect((await context.store.getSourceState(faults.tooMany))?.nextCheck).toEqual(new Date(context.now.getTime() + 7_200_000));
 
     // Before the backoff ends the failing sources are not fetched again.
     const before = server.requests.length;
     const soon = await runCollect({ ...context, config, now: new Date(context.now.getTime() + 60_000) });
     expect(soon.backingOff).toBe(Object.keys(faults).length);
     expect(server.requests.slice(before).map((request) => request.path)).toEqual(['/rodel-reader-zh/Atom_ruanyifeng.xml']);
-    context.store.close();
+    await context.store.close();
   });
 
   it('follows a permanent redirect and remembers the new address', async () => {
@@ -151,11 +151,11 @@ describe.skipIf(noCorpus)('failing sources', () => {
     const config = { ...context.config, feeds: [{ name: 'moved', url: moved }] };
     const summary = await runCollect({ ...context, config });
     expect(summary.new).toBeGreaterThan(0);
-    expect(context.store.getSourceState(moved)?.url).toBe(server.url('/rodel-reader-zh/Rss_ruanyifeng.xml'));
+    expect((await context.store.getSourceState(moved))?.url).toBe(server.url('/rodel-reader-zh/Rss_ruanyifeng.xml'));
     const before = server.requests.length;
     await runCollect({ ...context, config });
     expect(server.requests.slice(before).map((request) => request.path)).toEqual(['/rodel-reader-zh/Rss_ruanyifeng.xml']);
-    context.store.close();
+    await context.store.close();
   });
 });
 
@@ -166,7 +166,7 @@ describe.skipIf(noCorpus)('conditional GET against a server that honours Cache-C
       const context = await createTestContext({ sources: [], feeds: [`${site.url}rss.xml`] });
       expect((await runCollect(context)).new).toBeGreaterThan(0);
       expect(await runCollect(context)).toMatchObject({ new: 0, notModified: 1 });
-      context.store.close();
+      await context.store.close();
     } finally {
       await site.close();
     }
@@ -193,7 +193,7 @@ describe.skipIf(noCorpus)('politeness', () => {
     const summary = await runCollect(context);
     expect(summary.new).toBe(5);
     expect(most).toBe(2);
-    context.store.close();
+    await context.store.close();
   });
 });
 
@@ -230,7 +230,7 @@ describe('feed items nested thousands deep', () => {
         expect.stringMatching(new RegExp(`^warning: https://deep\\.example/${name}: markup nested more than 256 levels deep: \\d+ elements`, 'u')),
       );
     }
-    context.store.close();
+    await context.store.close();
   });
 });
 
@@ -260,7 +260,7 @@ describe('a feed of very many items', () => {
     const titles = articlesOf(context, url).map((article) => article.title);
     expect(new Set(titles)).toEqual(new Set(expected.map((index) => `第${index}条快讯`)));
     expect(context.log.lines).toContain(`warning: ${url}: 60 items; kept the newest 20 (fetch.maxItems) and left out 40`);
-    context.store.close();
+    await context.store.close();
   });
 
   it('keeps 500 by default, in the order the feed lists them when none is dated', async () => {
@@ -275,7 +275,7 @@ describe('a feed of very many items', () => {
     const titles = new Set(articlesOf(context, url).map((article) => article.title));
     expect(titles.has('第0条快讯') && titles.has('第499条快讯') && !titles.has('第500条快讯')).toBe(true);
     expect(context.log.lines).toContain(`warning: ${url}: 700 items; kept the newest 500 (fetch.maxItems) and left out 200`);
-    context.store.close();
+    await context.store.close();
   });
 });
 
@@ -296,7 +296,7 @@ describe.skipIf(noCorpus)('a charset label that lies', () => {
     expect(articles.map((article) => article.title).join('\n')).toMatch(/[\u4e00-\u9fff]{4}/u);
     for (const article of articles) expect(article.title + article.text, article.title).not.toContain('\ufffd');
     expect(context.log.lines).toContainEqual(expect.stringContaining(`${url}: declared UTF-8 (HTTP header and XML declaration) but the bytes are not UTF-8; read as GB18030`));
-    context.store.close();
+    await context.store.close();
   });
 });
 
@@ -304,12 +304,12 @@ describe.skipIf(noCorpus)('Traditional Chinese', () => {
   it('keeps the text as written and stores a Simplified form for analysis', async () => {
     const context = await createTestContext({ sources: [join(PROJECT_ROOT, 'test/fixtures/posts')] });
     await runCollect(context);
-    const big5 = context.store.latestArticles(50).find((article) => article.path === 'big5.md');
+    const big5 = (await context.store.latestArticles(50)).find((article) => article.path === 'big5.md');
     expect(big5?.title).toBe('臺灣央行宣布升息半碼');
     expect(big5?.text).toContain('中央銀行理監事會今日決議升息半碼');
     expect(big5?.simplifiedText).toContain('中央银行理监事会今日决议升息半码');
-    const gbk = context.store.latestArticles(50).find((article) => article.path === 'gbk.md');
+    const gbk = (await context.store.latestArticles(50)).find((article) => article.path === 'gbk.md');
     expect(gbk?.simplifiedText).toBeUndefined();
-    context.store.close();
+    await context.store.close();
   });
 });

@@ -34,7 +34,7 @@ describe('collecting a folder', () => {
     const original = await readFile(edited, 'utf8');
     await writeFile(edited, original.replace('突出做好“1+4+1”系列重点工作。</p>', '突出做好“1+4+1”系列重点工作。补充一句新的内容。</p>'));
     expect(await run(3)).toMatchObject({ new: 0, updated: 1, unchanged: 4 });
-    const [article] = context.store.latestArticles(50).filter((a) => a.path === '000_eacf37cdd6e333c5.txt');
+    const [article] = (await context.store.latestArticles(50)).filter((a) => a.path === '000_eacf37cdd6e333c5.txt');
     expect(article?.text).toContain('补充一句新的内容。');
     expect(article?.updated).toEqual(new Date(context.now.getTime() + 3 * 60_000));
     expect(article?.id).toMatch(/^tag:127\.0\.0\.1,2022-06-08:posts\/000_eacf37cdd6e333c5\.txt$/);
@@ -43,8 +43,8 @@ describe('collecting a folder', () => {
     await rm(join(folder, '004_667bf2112a95e142.txt'));
     expect(await run(4)).toMatchObject({ new: 0, deleted: 1 });
     expect(context.log.lines.some((line) => line.includes('004_667bf2112a95e142.txt: file deleted; its article stays archived'))).toBe(true);
-    expect(context.store.counts().articles).toBe(5);
-    context.store.close();
+    expect((await context.store.counts()).articles).toBe(5);
+    await context.store.close();
   });
 
   it('does not read a bad file again until it changes', async () => {
@@ -57,7 +57,7 @@ describe('collecting a folder', () => {
     expect(await runCollect({ ...context, config })).toMatchObject({ new: 0, skipped: 0, unchanged: 1 });
     await writeFile(join(folder, 'broken.md'), '---\ntitle: 修好了\n---\n<p>正文。</p>\n');
     expect(await runCollect({ ...context, config })).toMatchObject({ new: 1, skipped: 0 });
-    context.store.close();
+    await context.store.close();
   });
 
   it('records the same story from a second file as a duplicate, published once', async () => {
@@ -70,8 +70,8 @@ describe('collecting a folder', () => {
     await writeFile(join(folder, 'repost.txt'), copy);
     const config = { ...context.config, sources: [{ name: 'posts', path: folder }] };
     expect(await runCollect({ ...context, config })).toMatchObject({ new: 5, duplicates: 1 });
-    expect(context.store.latestArticles(50).map((article) => article.title)).not.toContain('工信部回应中小微企业经营困难');
-    context.store.close();
+    expect((await context.store.latestArticles(50)).map((article) => article.title)).not.toContain('工信部回应中小微企业经营困难');
+    await context.store.close();
   });
 
   it('builds only the pages of what changed, and everything again when the settings change', async () => {
@@ -94,6 +94,6 @@ describe('collecting a folder', () => {
 
     const moved = { ...config, site: { ...config.site, url: 'https://news.example.org/' } };
     expect(await runBuild({ ...context, config: moved })).toMatchObject({ pages: 6, full: true });
-    context.store.close();
+    await context.store.close();
   });
 });

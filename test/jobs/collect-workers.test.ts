@@ -53,7 +53,7 @@ describe.skipIf(lacks(needs.shared, 'collecting make-corpus posts in worker thre
     // The same folder collected in this thread (the TypeScript sources have no worker script).
     const context = await createTestContext({ sources: [posts], file: { site: { idAuthority: 'example.org,2022-06-08' } } });
     const summary = await runCollect(context);
-    context.store.close();
+    await context.store.close();
     expect(summary.skipped).toBe(2);
 
     const threads = archived(join(dir, 'cli-data', 'zhoukan.db'));
@@ -84,7 +84,7 @@ describe.skipIf(lacks(needs.shared, 'collecting make-corpus posts in worker thre
 
     const context = await createTestContext({ sources: [first, second], file: { site: { idAuthority: 'example.org,2022-06-08' } } });
     const summary = await runCollect(context);
-    context.store.close();
+    await context.store.close();
     expect(summary).toMatchObject({ new: 6, skipped: 1 });
 
     const threads = archived(join(dir, 'cli-data', 'zhoukan.db'));

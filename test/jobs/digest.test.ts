@@ -16,7 +16,7 @@ const contexts: TestContext[] = [];
 
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
-  for (const context of contexts.splice(0)) context.store.close();
+  for (const context of contexts.splice(0)) await context.store.close();
 });
 
 /** A context over the seeds, sending to a loopback SMTP server on `port` (or none). */
@@ -131,7 +131,7 @@ describe('sending the digest', () => {
     const server = await smtp();
     const context = await digestContext(server.port);
     await runCollect(context);
-    context.store.digests.unsubscribe('B@example.org', 'test', context.now);
+    await context.store.digests.unsubscribe('B@example.org', 'test', context.now);
     expect(await runDigest(context)).toMatchObject({ delivered: 2, unsubscribed: 1 });
     expect(server.messages.flatMap((message) => message.to)).toEqual(['a@example.org', 'c@example.org']);
   });
@@ -144,14 +144,14 @@ describe('sending faults: no duplicate, no loss', () => {
     await runCollect(context);
     const down = await runDigest(context);
     expect(down).toMatchObject({ delivered: 0, deferred: 3 });
-    expect(context.store.digests.get(down.digestId ?? '')?.status).toBe('sending');
+    expect((await context.store.digests.get(down.digestId ?? ''))?.status).toBe('sending');
 
     const server = await smtp({ port });
     const later = await runDigest({ ...context, now: new Date(context.now.getTime() + 3_600_000) });
     expect(later).toMatchObject({ resumed: 3, delivered: 3 });
     expect(later.digestId).toBeUndefined();
     expect(server.messages).toHaveLength(3);
-    expect(context.store.digests.get(down.digestId ?? '')?.status).toBe('sent');
+    expect((await context.store.digests.get(down.digestId ?? ''))?.status).toBe('sent');
   });
 
   it('4xx then success is retried within the run', async () => {
@@ -168,7 +168,7 @@ describe('sending faults: no duplicate, no loss', () => {
     await runCollect(context);
     const result = await runDigest(context);
     expect(result).toMatchObject({ delivered: 2, failed: 1 });
-    expect(context.store.digests.deliveries(result.digestId ?? '').map((d) => [d.recipient, d.status])).toEqual([
+    expect((await context.store.digests.deliveries(result.digestId ?? '')).map((d) => [d.recipient, d.status])).toEqual([
       ['a@example.org', 'sent'],
       ['b@example.org', 'failed'],
       ['c@example.org', 'sent'],

@@ -54,23 +54,23 @@ describe('collect and build', () => {
     await rm(context.config.output, { recursive: true });
     expect(await runBuild(context)).toMatchObject({ full: true, pages: first.collect.new });
     expect(await pages(context.config.output)).toEqual(afterEdit);
-    context.store.close();
+    await context.store.close();
   });
 
   it('writes no page before it holds the build lock', async () => {
     const context = await postsContext();
-    const otherBuild = context.store.tryLock('build', context.now);
+    const otherBuild = await context.store.tryLock('build', context.now);
     expect(otherBuild).toBeDefined();
     const error = await runCollectAndBuild(context, OPTIONS).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('LOCKED');
     // The collect went on and saved everything; the pages wait for a build.
-    expect(context.store.counts().articles).toBeGreaterThan(5);
+    expect((await context.store.counts()).articles).toBeGreaterThan(5);
     await expect(readdir(join(context.config.output, 'articles'))).rejects.toMatchObject({ code: 'ENOENT' });
-    otherBuild?.release();
+    await otherBuild?.release();
     const summary = await runCollectAndBuild(context, OPTIONS);
-    expect(summary.build?.pages).toBe(context.store.counts().articles);
-    context.store.close();
+    expect(summary.build?.pages).toBe((await context.store.counts()).articles);
+    await context.store.close();
   });
 
   it('collects everything when the pages cannot be written, and says where they could not go', async () => {
@@ -81,7 +81,7 @@ describe('collect and build', () => {
     expect((error as AppError).code).toBe('OUTPUT_IO');
     expect((error as AppError).message).toContain(context.config.output);
     expect(context.log.lines.filter((line) => line.includes('writing pages during the collect failed'))).toHaveLength(1);
-    const archived = context.store.counts().articles;
+    const archived = (await context.store.counts()).articles;
     expect(archived).toBeGreaterThan(5);
 
     // Once the folder can be written, the next run writes every page, though nothing new came in.
@@ -90,6 +90,6 @@ describe('collect and build', () => {
     expect(summary.collect.new).toBe(0);
     expect(summary.build?.pages).toBe(archived);
     expect((await pages(context.config.output)).size).toBe(archived);
-    context.store.close();
+    await context.store.close();
   });
 });

@@ -59,14 +59,14 @@ beforeAll(async () => {
     now: new Date('2026-12-07T12:00:00Z'),
   });
   context = { ...created, config: { ...created.config, sources: [{ name: 'wild', path: join(WILD, 'posts') }] } };
-  context.store.saveCollected([{ article: legacyArticle() }], new Date('2026-12-06T00:00:00Z'));
+  await context.store.saveCollected([{ article: legacyArticle() }], new Date('2026-12-06T00:00:00Z'));
   const run = await runCollectAndBuild(context, OPTIONS);
   expect(run.build).toBeDefined();
   files = await outputFiles(context.config.output);
 });
 
 afterAll(async () => {
-  context.store.close();
+  await context.store.close();
   await server.close();
 });
 

@@ -46,13 +46,13 @@ describe('/unsubscribe', () => {
     const html = await page.text();
     expect(html).toContain('确认退订');
     expect(html).toContain('<form method="post"');
-    expect(context.store.digests.isUnsubscribed('reader@example.org')).toBe(false);
+    expect(await context.store.digests.isUnsubscribed('reader@example.org')).toBe(false);
 
     const post = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     expect(post.status).toBe(200);
     expect(await post.text()).toContain('已退订');
-    expect(context.store.digests.isUnsubscribed('reader@example.org')).toBe(true);
-    expect(context.store.digests.isUnsubscribed('other@example.org')).toBe(false);
+    expect(await context.store.digests.isUnsubscribed('reader@example.org')).toBe(true);
+    expect(await context.store.digests.isUnsubscribed('other@example.org')).toBe(false);
   });
 
   it('refuses forged or damaged tokens and other methods', async () => {
@@ -63,7 +63,7 @@ describe('/unsubscribe', () => {
       expect(response.status, token).toBe(400);
     }
     expect((await fetch(`${server.url}unsubscribe?t=x`, { method: 'PUT' })).status).toBe(405);
-    expect(context.store.digests.isUnsubscribed('reader@example.org')).toBe(false);
+    expect(await context.store.digests.isUnsubscribed('reader@example.org')).toBe(false);
   });
 
   it('works from the List-Unsubscribe header of a digest that was sent, and the next digest skips that reader', async () => {

@@ -50,19 +50,19 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       };
       return { store: archive.store, reopen };
     };
-    afterEach(() => {
-      for (const store of opened.splice(0).reverse()) store.close();
+    afterEach(async () => {
+      for (const store of opened.splice(0).reverse()) await store.close();
     });
 
     it('keeps settings, and everything else, for the next handle', async () => {
       const { store, reopen } = await open();
-      expect(store.getMeta('idAuthority')).toBeUndefined();
-      store.setMeta('idAuthority', 'example.org,2022');
-      store.setMeta('idAuthority', 'example.org,2023');
-      store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now);
+      expect(await store.getMeta('idAuthority')).toBeUndefined();
+      await store.setMeta('idAuthority', 'example.org,2022');
+      await store.setMeta('idAuthority', 'example.org,2023');
+      await store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now);
       const again = await reopen();
-      expect(again.getMeta('idAuthority')).toBe('example.org,2023');
-      expect(again.getArticle('tag:x:a')?.text).toBe('第一段。');
+      expect(await again.getMeta('idAuthority')).toBe('example.org,2023');
+      expect((await again.getArticle('tag:x:a'))?.text).toBe('第一段。');
     });
 
     it('inserts, updates with a new revision, and leaves unchanged articles alone; an article reads back as saved', async () => {
@@ -75,127 +75,127 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
         leadImage: { src: 'https://example.org/a.jpg', alt: '图' },
         simplifiedText: '第一段。',
       });
-      const first = store.saveCollected([{ article: full }], now);
+      const first = await store.saveCollected([{ article: full }], now);
       expect(first[0]?.outcome).toBe('new');
-      const saved = store.getArticle('tag:x:a');
+      const saved = await store.getArticle('tag:x:a');
       expect(saved).toEqual({ ...full, slug: saved?.slug });
       expect(first[0]?.published).toEqual(saved);
-      expect(store.hasArticle('tag:x:a')).toBe(true);
-      expect(store.hasArticle('tag:x:none')).toBe(false);
-      expect(store.idForLink('https://example.org/a')).toBe('tag:x:a');
-      expect(store.idForLink('https://example.org/none')).toBeUndefined();
+      expect(await store.hasArticle('tag:x:a')).toBe(true);
+      expect(await store.hasArticle('tag:x:none')).toBe(false);
+      expect(await store.idForLink('https://example.org/a')).toBe('tag:x:a');
+      expect(await store.idForLink('https://example.org/none')).toBeUndefined();
 
-      const revisionAfterInsert = store.revision();
+      const revisionAfterInsert = await store.revision();
       expect(first[0]?.revision).toBe(revisionAfterInsert);
-      expect(store.saveCollected([{ article: full }], now)[0]?.outcome).toBe('unchanged');
-      expect(store.revision()).toBe(revisionAfterInsert);
+      expect((await store.saveCollected([{ article: full }], now))[0]?.outcome).toBe('unchanged');
+      expect(await store.revision()).toBe(revisionAfterInsert);
 
       const later = new Date('2022-06-09T00:00:00Z');
-      const update = store.saveCollected([{ article: { ...full, text: '改过的第一段。' } }], later)[0];
+      const update = (await store.saveCollected([{ article: { ...full, text: '改过的第一段。' } }], later))[0];
       expect(update?.outcome).toBe('updated');
-      const changed = store.getArticle('tag:x:a');
+      const changed = await store.getArticle('tag:x:a');
       expect(changed?.text).toBe('改过的第一段。');
       expect(changed?.slug).toBe(saved?.slug);
       expect(update?.published).toEqual(changed);
-      expect(store.revisionsSince(revisionAfterInsert)).toEqual([revisionAfterInsert + 1]);
-      expect(store.articlesAtRevisions([revisionAfterInsert, revisionAfterInsert + 1]).map((a) => [a.id, a.revision])).toEqual([
+      expect(await store.revisionsSince(revisionAfterInsert)).toEqual([revisionAfterInsert + 1]);
+      expect((await store.articlesAtRevisions([revisionAfterInsert, revisionAfterInsert + 1])).map((a) => [a.id, a.revision])).toEqual([
         ['tag:x:a', revisionAfterInsert + 1],
       ]);
     });
 
     it('keeps the same body under another id as a duplicate that is never published', async () => {
       const { store } = await open();
-      store.saveCollected([{ article: article('tag:x:a', '同一个故事。') }], now);
-      const result = store.saveCollected(
+      await store.saveCollected([{ article: article('tag:x:a', '同一个故事。') }], now);
+      const result = await store.saveCollected(
         [{ article: article('tag:x:b', ' 同一个 故事。', { title: '另一个标题', published: new Date('2022-05-19T00:00:00Z') }) }],
         now,
       );
       expect(result[0]).toEqual({ outcome: 'duplicate', id: 'tag:x:b', duplicateOf: 'tag:x:a', revision: 2 });
-      expect(store.latestArticles(10).map((a) => a.id)).toEqual(['tag:x:a']);
-      expect(store.revisionsSince(0)).toEqual([1, 2]);
-      expect(store.articlesAtRevisions([1, 2]).map((a) => a.id)).toEqual(['tag:x:a']);
-      expect(store.counts()).toEqual({ articles: 1, duplicates: 1 });
+      expect((await store.latestArticles(10)).map((a) => a.id)).toEqual(['tag:x:a']);
+      expect(await store.revisionsSince(0)).toEqual([1, 2]);
+      expect((await store.articlesAtRevisions([1, 2])).map((a) => a.id)).toEqual(['tag:x:a']);
+      expect(await store.counts()).toEqual({ articles: 1, duplicates: 1 });
     });
 
     it('lists the newest published articles first, as many as asked', async () => {
       const { store } = await open();
       const day = 24 * 3600 * 1000;
-      store.saveCollected(
+      await store.saveCollected(
         [3, 1, 2].map((n) => ({ article: article(`tag:x:${n}`, `第${n}篇。`, { published: new Date(Date.UTC(2022, 4, n) + day) }) })),
         now,
       );
-      expect(store.latestArticles(2).map((a) => a.id)).toEqual(['tag:x:3', 'tag:x:2']);
-      expect(store.latestArticles(10)).toHaveLength(3);
+      expect((await store.latestArticles(2)).map((a) => a.id)).toEqual(['tag:x:3', 'tag:x:2']);
+      expect(await store.latestArticles(10)).toHaveLength(3);
     });
 
     it('records files with their articles, stamps and hashes, touches and deletions', async () => {
       const { store } = await open();
       const file = { source: 'seeds', path: 'a.txt', size: 10, mtimeMs: 1000, contentHash: 'h1' };
-      store.saveCollected([{ article: article('tag:x:a', '正文。'), file }], now);
-      store.saveCollected([{ file: { ...file, path: 'bad.txt' }, problem: 'broken front matter' }], now);
-      expect(store.fileStates('seeds').get('a.txt')).toEqual({ size: 10, mtimeMs: 1000, contentHash: 'h1', articleId: 'tag:x:a', deleted: false });
-      expect(store.fileStates('seeds').get('bad.txt')?.articleId).toBeUndefined();
-      expect(store.fileStamps('seeds').get('a.txt')).toEqual({ size: 10, mtimeMs: 1000, deleted: false });
-      expect(store.fileContentHash('seeds', 'a.txt')).toBe('h1');
-      expect(store.fileContentHash('seeds', 'none.txt')).toBeUndefined();
-      expect(store.fileStates('other').size).toBe(0);
+      await store.saveCollected([{ article: article('tag:x:a', '正文。'), file }], now);
+      await store.saveCollected([{ file: { ...file, path: 'bad.txt' }, problem: 'broken front matter' }], now);
+      expect((await store.fileStates('seeds')).get('a.txt')).toEqual({ size: 10, mtimeMs: 1000, contentHash: 'h1', articleId: 'tag:x:a', deleted: false });
+      expect((await store.fileStates('seeds')).get('bad.txt')?.articleId).toBeUndefined();
+      expect((await store.fileStamps('seeds')).get('a.txt')).toEqual({ size: 10, mtimeMs: 1000, deleted: false });
+      expect(await store.fileContentHash('seeds', 'a.txt')).toBe('h1');
+      expect(await store.fileContentHash('seeds', 'none.txt')).toBeUndefined();
+      expect((await store.fileStates('other')).size).toBe(0);
 
-      store.touchFiles([{ ...file, mtimeMs: 2000 }]);
-      expect(store.fileStamps('seeds').get('a.txt')?.mtimeMs).toBe(2000);
-      store.markFilesDeleted('seeds', ['a.txt'], now);
-      expect(store.fileStates('seeds').get('a.txt')?.deleted).toBe(true);
-      expect(store.getArticle('tag:x:a')).toBeDefined();
+      await store.touchFiles([{ ...file, mtimeMs: 2000 }]);
+      expect((await store.fileStamps('seeds')).get('a.txt')?.mtimeMs).toBe(2000);
+      await store.markFilesDeleted('seeds', ['a.txt'], now);
+      expect((await store.fileStates('seeds')).get('a.txt')?.deleted).toBe(true);
+      expect(await store.getArticle('tag:x:a')).toBeDefined();
     });
 
     it('gives each article a slug that never changes, even when another wants the same one', async () => {
       const { store } = await open();
-      store.saveCollected([{ article: article('tag:x:one', '一。', { path: 'a.txt' }) }], now);
-      store.saveCollected([{ article: article('tag:x:two', '二。', { path: 'A.txt' }) }], now);
-      const slugs = store.latestArticles(10).map((a) => a.slug).sort();
+      await store.saveCollected([{ article: article('tag:x:one', '一。', { path: 'a.txt' }) }], now);
+      await store.saveCollected([{ article: article('tag:x:two', '二。', { path: 'A.txt' }) }], now);
+      const slugs = (await store.latestArticles(10)).map((a) => a.slug).sort();
       expect(new Set(slugs).size).toBe(2);
       expect(slugs[0]).toBe('seeds-a');
     });
 
     it('gives revisions in order within a batch and across batches', async () => {
       const { store } = await open();
-      store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
-      store.saveCollected([{ article: article('tag:x:c', '三。') }, { article: article('tag:x:a', '一。') }], now);
-      expect(store.revision()).toBe(3);
-      expect(store.revisionsSince(0)).toEqual([1, 2, 3]);
-      expect(store.articlesAtRevisions([3, 1, 2]).map((a) => [a.id, a.revision])).toEqual([['tag:x:a', 1], ['tag:x:b', 2], ['tag:x:c', 3]]);
+      await store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
+      await store.saveCollected([{ article: article('tag:x:c', '三。') }, { article: article('tag:x:a', '一。') }], now);
+      expect(await store.revision()).toBe(3);
+      expect(await store.revisionsSince(0)).toEqual([1, 2, 3]);
+      expect((await store.articlesAtRevisions([3, 1, 2])).map((a) => [a.id, a.revision])).toEqual([['tag:x:a', 1], ['tag:x:b', 2], ['tag:x:c', 3]]);
     });
 
     it('saves a batch all or nothing', async () => {
       const { store } = await open();
       const broken = article('tag:x:b', '二。', { published: new Date(Number.NaN) });
-      expect(() => store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: broken }], now)).toThrow();
-      expect(store.counts().articles).toBe(0);
-      expect(store.revision()).toBe(0);
+      await expect(store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: broken }], now)).rejects.toThrow();
+      expect((await store.counts()).articles).toBe(0);
+      expect(await store.revision()).toBe(0);
     });
 
     it('saves and reads the state of a remote source', async () => {
       const { store } = await open();
-      expect(store.getSourceState('https://a.example/feed')).toBeUndefined();
+      expect(await store.getSourceState('https://a.example/feed')).toBeUndefined();
       const state = { key: 'https://a.example/feed', url: 'https://b.example/feed', etag: '"x"', lastModified: 'Wed, 08 Jun 2022 00:00:00 GMT', lastSuccess: now, errorCount: 2, lastError: '500', nextCheck: now };
-      store.saveSourceState(state);
-      expect(store.getSourceState('https://a.example/feed')).toEqual(state);
-      store.saveSourceState({ key: 'https://a.example/feed', errorCount: 0 });
-      expect(store.getSourceState('https://a.example/feed')).toEqual({ key: 'https://a.example/feed', errorCount: 0 });
+      await store.saveSourceState(state);
+      expect(await store.getSourceState('https://a.example/feed')).toEqual(state);
+      await store.saveSourceState({ key: 'https://a.example/feed', errorCount: 0 });
+      expect(await store.getSourceState('https://a.example/feed')).toEqual({ key: 'https://a.example/feed', errorCount: 0 });
     });
 
     it('lets one holder take a job lock at a time, across handles', async () => {
       const { store, reopen } = await open();
-      const lock = store.tryLock('collect', now);
+      const lock = await store.tryLock('collect', now);
       expect(lock).toBeDefined();
-      expect(store.lockHolder('collect')).toMatchObject({ pid: process.pid, since: now });
+      expect(await store.lockHolder('collect')).toMatchObject({ pid: process.pid, since: now });
       const other = await reopen();
-      expect(other.lockHolder('collect')?.pid).toBe(process.pid);
-      expect(other.tryLock('build', now)).toBeDefined();
-      lock?.release();
-      expect(other.lockHolder('collect')).toBeUndefined();
-      const taken = other.tryLock('collect', now);
+      expect((await other.lockHolder('collect'))?.pid).toBe(process.pid);
+      expect(await other.tryLock('build', now)).toBeDefined();
+      await lock?.release();
+      expect(await other.lockHolder('collect')).toBeUndefined();
+      const taken = await other.tryLock('collect', now);
       expect(taken).toBeDefined();
-      taken?.release();
+      await taken?.release();
     });
 
     it('chooses the newest unsent articles the same way for a first digest and for a few new ones', async () => {
@@ -204,25 +204,25 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       const items = Array.from({ length: 30 }, (_, index) => ({
         article: article(`tag:x:${index}`, `第${index}篇。`, { published: new Date(Date.UTC(2022, 4, 1) + ((index * 7) % 30) * day) }),
       }));
-      store.saveCollected(items, now);
+      await store.saveCollected(items, now);
       const byDate = (list: typeof items) => [...list].sort((x, y) => y.article.published.getTime() - x.article.published.getTime());
-      const first = store.digests.unsentArticles(undefined, 3);
+      const first = await store.digests.unsentArticles(undefined, 3);
       expect(first.total).toBe(30);
       expect(first.articles.map((a) => a.id)).toEqual(byDate(items).slice(0, 3).map((item) => item.article.id));
-      const recent = store.digests.unsentArticles(25, 3);
+      const recent = await store.digests.unsentArticles(25, 3);
       expect(recent.total).toBe(5);
       expect(recent.articles.map((a) => a.id)).toEqual(byDate(items.slice(25)).slice(0, 3).map((item) => item.article.id));
-      const window = store.digests.publishedBetween(new Date(Date.UTC(2022, 4, 1)), new Date(Date.UTC(2022, 4, 4)), 10);
+      const window = await store.digests.publishedBetween(new Date(Date.UTC(2022, 4, 1)), new Date(Date.UTC(2022, 4, 4)), 10);
       expect(window.articles.map((a) => a.published.getTime()).every((time) => time < Date.UTC(2022, 4, 4))).toBe(true);
       expect(window.total).toBe(3);
     });
 
     it('records a digest and its deliveries before and after sending, and never offers its articles again', async () => {
       const { store, reopen } = await open();
-      store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
-      expect(store.digests.lastRegularRevision()).toBeUndefined();
-      expect(store.digests.freeId('2022-W23')).toBe('2022-W23');
-      store.digests.create(
+      await store.saveCollected([{ article: article('tag:x:a', '一。') }, { article: article('tag:x:b', '二。') }], now);
+      expect(await store.digests.lastRegularRevision()).toBeUndefined();
+      expect(await store.digests.freeId('2022-W23')).toBe('2022-W23');
+      await store.digests.create(
         {
           digest: digestOf('2022-W23', now),
           kind: 'regular',
@@ -235,37 +235,37 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
         },
         now,
       );
-      expect(store.digests.freeId('2022-W23')).toBe('2022-W23-2');
-      expect(store.digests.get('2022-W23')).toMatchObject({ id: '2022-W23', status: 'sending', kind: 'regular', createdAt: now });
-      expect(store.digests.lastRegularRevision()).toBe(2);
-      expect(store.digests.unsentArticles(undefined, 10).total).toBe(0);
-      expect(store.digests.openDeliveries().map((d) => [d.recipient, d.status])).toEqual([
+      expect(await store.digests.freeId('2022-W23')).toBe('2022-W23-2');
+      expect(await store.digests.get('2022-W23')).toMatchObject({ id: '2022-W23', status: 'sending', kind: 'regular', createdAt: now });
+      expect(await store.digests.lastRegularRevision()).toBe(2);
+      expect((await store.digests.unsentArticles(undefined, 10)).total).toBe(0);
+      expect((await store.digests.openDeliveries()).map((d) => [d.recipient, d.status])).toEqual([
         ['a@example.org', 'pending'],
         ['b@example.org', 'pending'],
       ]);
 
-      store.digests.markSending('2022-W23', 'a@example.org', now);
+      await store.digests.markSending('2022-W23', 'a@example.org', now);
       // A crash here: the next handle sees the delivery as interrupted, still open.
       const again = await reopen();
-      expect(again.digests.openDeliveries().find((d) => d.recipient === 'a@example.org')?.status).toBe('sending');
-      again.digests.markOutcome('2022-W23', 'a@example.org', 'sent', undefined, now);
-      again.digests.markSending('2022-W23', 'b@example.org', now);
-      again.digests.markOutcome('2022-W23', 'b@example.org', 'deferred', '451 try later', now);
-      expect(again.digests.get('2022-W23')?.status).toBe('sent');
-      expect(again.digests.deliveries('2022-W23').map((d) => [d.recipient, d.status, d.lastError])).toEqual([
+      expect((await again.digests.openDeliveries()).find((d) => d.recipient === 'a@example.org')?.status).toBe('sending');
+      await again.digests.markOutcome('2022-W23', 'a@example.org', 'sent', undefined, now);
+      await again.digests.markSending('2022-W23', 'b@example.org', now);
+      await again.digests.markOutcome('2022-W23', 'b@example.org', 'deferred', '451 try later', now);
+      expect((await again.digests.get('2022-W23'))?.status).toBe('sent');
+      expect((await again.digests.deliveries('2022-W23')).map((d) => [d.recipient, d.status, d.lastError])).toEqual([
         ['a@example.org', 'sent', undefined],
         ['b@example.org', 'deferred', '451 try later'],
       ]);
-      expect(again.digests.openDeliveries().map((d) => d.recipient)).toEqual(['b@example.org']);
+      expect((await again.digests.openDeliveries()).map((d) => d.recipient)).toEqual(['b@example.org']);
     });
 
     it('remembers unsubscribes, whatever the case of the address', async () => {
       const { store } = await open();
-      expect(store.digests.isUnsubscribed('Reader@Example.org')).toBe(false);
-      store.digests.unsubscribe('Reader@Example.org', 'one-click', now);
-      store.digests.unsubscribe('reader@example.org', 'mailto', now);
-      expect(store.digests.isUnsubscribed('reader@EXAMPLE.org')).toBe(true);
-      expect(store.digests.isUnsubscribed('other@example.org')).toBe(false);
+      expect(await store.digests.isUnsubscribed('Reader@Example.org')).toBe(false);
+      await store.digests.unsubscribe('Reader@Example.org', 'one-click', now);
+      await store.digests.unsubscribe('reader@example.org', 'mailto', now);
+      expect(await store.digests.isUnsubscribed('reader@EXAMPLE.org')).toBe(true);
+      expect(await store.digests.isUnsubscribed('other@example.org')).toBe(false);
     });
   });
 }

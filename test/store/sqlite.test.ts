@@ -17,54 +17,54 @@ async function openStore(): Promise<SqliteStore> {
   return store;
 }
 
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
 });
 
 // The Store contract is in conformance.ts (sqlite-conformance.test.ts); here, what is SQLite's own.
 describe('SqliteStore', () => {
   it('creates a WAL archive with the schema at the latest migration, and reopens it', async () => {
     const store = await openStore();
-    store.setMeta('idAuthority', 'example.org,2022');
-    store.close();
+    await store.setMeta('idAuthority', 'example.org,2022');
+    await store.close();
     const raw = new Database(store.path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(3);
     raw.close();
     const again = SqliteStore.open(store.path);
     stores.push(again);
-    expect(again.getMeta('idAuthority')).toBe('example.org,2022');
+    expect(await again.getMeta('idAuthority')).toBe('example.org,2022');
   });
 
   it('lets one process hold a job lock, and takes over a lock whose process is gone', async () => {
     const store = await openStore();
-    const lock = store.tryLock('collect', now);
+    const lock = await store.tryLock('collect', now);
     expect(lock).toBeDefined();
     const other = SqliteStore.open(store.path);
     stores.push(other);
     // Same pid: held by us, so a second take by this process is refused only through a live other pid.
     const raw = new Database(store.path);
     raw.prepare('UPDATE locks SET pid = ? WHERE kind = ?').run(process.ppid, 'collect');
-    expect(other.tryLock('collect', now)).toBeUndefined();
-    expect(other.lockHolder('collect')?.pid).toBe(process.ppid);
+    expect(await other.tryLock('collect', now)).toBeUndefined();
+    expect((await other.lockHolder('collect'))?.pid).toBe(process.ppid);
     raw.prepare('UPDATE locks SET pid = ? WHERE kind = ?').run(2 ** 22 + 12345, 'collect');
     raw.close();
-    const taken = other.tryLock('collect', now);
+    const taken = await other.tryLock('collect', now);
     expect(taken).toBeDefined();
-    taken?.release();
-    expect(other.lockHolder('collect')).toBeUndefined();
-    lock?.release();
+    await taken?.release();
+    expect(await other.lockHolder('collect')).toBeUndefined();
+    await lock?.release();
   });
 
   it('reports a row whose JSON cannot be read as damage of the archive, naming the article', async () => {
     const store = await openStore();
-    store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now);
+    await store.saveCollected([{ article: article('tag:x:a', '第一段。') }], now);
     const db = new Database(store.path);
     db.prepare("UPDATE articles SET categories = '\u00a5\u00a5' WHERE id = 'tag:x:a'").run();
     db.close();
     let error: unknown;
     try {
-      store.latestArticles(10);
+      await store.latestArticles(10);
     } catch (caught) {
       error = caught;
     }
