@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Article, Digest } from '../model.js';
 import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest } from './store.js';
+import { normalizeAddress } from './address.js';
 import { fromRow, type ArticleRow } from './rows.js';
 
 // Digests, their deliveries and unsubscribes. A delivery is recorded before the message is handed
@@ -95,9 +96,11 @@ export class DigestRecords implements DigestStore {
       const hold = this.db.prepare('INSERT INTO digest_articles (digest_id, article_id) VALUES (?, ?)');
       for (const id of record.articleIds) hold.run(digest.id, id);
       const deliver = this.db.prepare(
-        `INSERT INTO deliveries (digest_id, recipient, message_id, status, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
+        `INSERT INTO deliveries (digest_id, recipient, message_id, status, updated_at, themes) VALUES (?, ?, ?, 'pending', ?, ?)`,
       );
-      for (const delivery of record.deliveries) deliver.run(digest.id, delivery.recipient, delivery.messageId, now.getTime());
+      for (const delivery of record.deliveries) {
+        deliver.run(digest.id, delivery.recipient, delivery.messageId, now.getTime(), delivery.themes ? JSON.stringify(delivery.themes) : null);
+      }
     })();
   }
 
@@ -146,9 +149,17 @@ export class DigestRecords implements DigestStore {
   private deliveriesWhere(where: string, ...values: string[]): Delivery[] {
     const rows = this.db
       .prepare(
-        `SELECT digest_id, recipient, message_id, status, attempts, last_error FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`,
+        `SELECT digest_id, recipient, message_id, status, attempts, last_error, themes FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`,
       )
-      .all(...values) as { digest_id: string; recipient: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null }[];
+      .all(...values) as {
+      digest_id: string;
+      recipient: string;
+      message_id: string;
+      status: DeliveryStatus;
+      attempts: number;
+      last_error: string | null;
+      themes: string | null;
+    }[];
     return rows.map((row) => ({
       digestId: row.digest_id,
       recipient: row.recipient,
@@ -156,13 +167,9 @@ export class DigestRecords implements DigestStore {
       status: row.status,
       attempts: row.attempts,
       ...(row.last_error ? { lastError: row.last_error } : {}),
+      ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
     }));
   }
-}
-
-/** Addresses compare case-insensitively for unsubscribing (the local part rarely differs by case in practice). */
-export function normalizeAddress(address: string): string {
-  return address.trim().toLowerCase();
 }
 
 function reviveDigest(content: string): Digest {

@@ -125,4 +125,24 @@ export const MIGRATIONS: readonly string[] = [
   -- Articles no digest has held are counted and chosen by first_revision without reading their rows.
   CREATE INDEX articles_unsent ON articles(first_revision, id) WHERE duplicate_of IS NULL;
   `,
+  `
+  -- The digest's readers (see SubscriberStore), and what each delivery of a personal digest holds.
+  CREATE TABLE subscribers (
+    address TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'paused', 'unsubscribed')),
+    -- a JSON array of theme names; NULL for all themes
+    themes TEXT,
+    origin TEXT NOT NULL CHECK (origin IN ('form', 'operator', 'import', 'config')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    confirmed_at INTEGER,
+    confirmation_sent_at INTEGER,
+    suppressed_at INTEGER,
+    suppressed_reason TEXT,
+    soft_bounces INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX subscribers_state ON subscribers(state);
+
+  ALTER TABLE deliveries ADD COLUMN themes TEXT;
+  `,
 ];

@@ -8,6 +8,7 @@ import { shortHash } from '../util/hash.js';
 import type { Log } from '../util/log.js';
 import { slugFor } from '../util/slug.js';
 import { DigestRecords } from './digests.js';
+import { SubscriberRecords } from './subscribers.js';
 import { MIGRATIONS } from './migrations.js';
 import { articleHashes, fromRow, toRow, type ArticleHashes, type ArticleRow } from './rows.js';
 
@@ -30,6 +31,8 @@ export class SqliteStore implements Store {
   readonly path: string;
   /** Digests, deliveries and unsubscribes. */
   readonly digests: DigestRecords;
+  /** The digest's readers. */
+  readonly subscribers: SubscriberRecords;
 
   /** Prepared once per archive: preparing costs more than running a small statement. */
   private readonly statements = new Map<string, Database.Statement>();
@@ -38,6 +41,7 @@ export class SqliteStore implements Store {
     this.db = db;
     this.path = path;
     this.digests = new DigestRecords(db);
+    this.subscribers = new SubscriberRecords(db);
   }
 
   /**

@@ -57,11 +57,12 @@ export interface LockHandle {
   release(): Promise<void>;
 }
 
-/** The archive of articles, folder files, feed states, locks, and (in `digests`) digests and deliveries. */
+/** The archive of articles, folder files, feed states, locks, (in `digests`) digests and deliveries, and (in `subscribers`) the digest's readers. */
 export interface Store {
   /** Where the archive is, for messages: a file path or a server's address. */
   readonly path: string;
   readonly digests: DigestStore;
+  readonly subscribers: SubscriberStore;
   close(): Promise<void>;
 
   getMeta(key: string): Promise<string | undefined>;
@@ -116,7 +117,8 @@ export interface NewDigest {
   kind: DigestKind;
   throughRevision: number;
   articleIds: string[];
-  deliveries: { recipient: string; messageId: string }[];
+  /** One per recipient; `themes` is what a personal digest holds (all themes when absent), fixed when the digest is chosen. */
+  deliveries: { recipient: string; messageId: string; themes?: string[] }[];
 }
 
 export interface Delivery {
@@ -126,6 +128,7 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   lastError?: string;
+  themes?: string[];
 }
 
 /**
@@ -158,4 +161,52 @@ export interface DigestStore {
   deliveries(digestId: string): Promise<Delivery[]>;
   unsubscribe(recipient: string, via: string, now: Date): Promise<void>;
   isUnsubscribed(recipient: string): Promise<boolean>;
+}
+
+/**
+ * pending: signed up, not yet confirmed (nothing is sent but the confirmation); active: receives the
+ * digest; paused: keeps the choice, receives nothing; unsubscribed: left, receives nothing.
+ */
+export type SubscriberState = 'pending' | 'active' | 'paused' | 'unsubscribed';
+/** How the address came: the signup form, the operator's command line or a CSV import, or digest.recipients in the config. */
+export type SubscriberOrigin = 'form' | 'operator' | 'import' | 'config';
+
+export interface Subscriber {
+  /** Normalised (see normalizeAddress): the key. */
+  address: string;
+  state: SubscriberState;
+  /** The themes chosen, by name; absent for all themes, new ones included. */
+  themes?: string[];
+  origin: SubscriberOrigin;
+  createdAt: Date;
+  updatedAt: Date;
+  confirmedAt?: Date;
+  /** When the last confirmation mail went out: at most one per address in a given interval. */
+  confirmationSentAt?: Date;
+  /** Set after a hard bounce, or too many soft ones: nothing is sent to the address any more. */
+  suppressedAt?: Date;
+  suppressedReason?: string;
+  softBounces: number;
+}
+
+/** The digest's readers. Addresses are normalised by the store, whatever the caller passes. */
+export interface SubscriberStore {
+  get(address: string): Promise<Subscriber | undefined>;
+  /** Adds or replaces the whole record of `subscriber.address`. */
+  put(subscriber: Subscriber): Promise<void>;
+  /** Forgets an address entirely; false when it was not known. */
+  remove(address: string): Promise<boolean>;
+  /** Every subscriber (in these states, if given), by address. */
+  list(states?: readonly SubscriberState[]): Promise<Subscriber[]>;
+  /**
+   * Records that a confirmation mail goes out now, unless one went out less than `intervalMs` ago:
+   * true when the caller may send it. Atomic, so two requests at once send one mail.
+   */
+  claimConfirmation(address: string, now: Date, intervalMs: number): Promise<boolean>;
+  /** Stops all mail to an address (it stays listed, with the reason). */
+  suppress(address: string, reason: string, now: Date): Promise<void>;
+  /** Counts a soft bounce; returns the count so far. */
+  countSoftBounce(address: string, now: Date): Promise<number>;
+  /** Removes pending signups created before `before`; returns how many. */
+  expirePending(before: Date): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Digest } from '../../src/model.js';
-import type { NewArticle, Store } from '../../src/store/store.js';
+import type { NewArticle, Store, Subscriber } from '../../src/store/store.js';
 
 // What every archive must do, whatever holds it: run it with an opener of a fresh, empty archive
 // (and a way to open the same archive again). SQLite runs it in sqlite-conformance.test.ts; a new
@@ -31,6 +31,10 @@ export function article(id: string, text: string, overrides: Partial<NewArticle>
     meta: { editor: '李墨轩' },
     ...overrides,
   };
+}
+
+function subscriber(address: string, overrides: Partial<Subscriber> = {}): Subscriber {
+  return { address, state: 'active', origin: 'form', createdAt: now, updatedAt: now, softBounces: 0, ...overrides };
 }
 
 function digestOf(id: string, createdAt: Date): Digest {
@@ -230,7 +234,7 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
           articleIds: ['tag:x:a', 'tag:x:b'],
           deliveries: [
             { recipient: 'a@example.org', messageId: '<1@example.org>' },
-            { recipient: 'b@example.org', messageId: '<2@example.org>' },
+            { recipient: 'b@example.org', messageId: '<2@example.org>', themes: ['金融', '科技'] },
           ],
         },
         now,
@@ -239,9 +243,9 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       expect(await store.digests.get('2022-W23')).toMatchObject({ id: '2022-W23', status: 'sending', kind: 'regular', createdAt: now });
       expect(await store.digests.lastRegularRevision()).toBe(2);
       expect((await store.digests.unsentArticles(undefined, 10)).total).toBe(0);
-      expect((await store.digests.openDeliveries()).map((d) => [d.recipient, d.status])).toEqual([
-        ['a@example.org', 'pending'],
-        ['b@example.org', 'pending'],
+      expect((await store.digests.openDeliveries()).map((d) => [d.recipient, d.status, d.themes])).toEqual([
+        ['a@example.org', 'pending', undefined],
+        ['b@example.org', 'pending', ['金融', '科技']],
       ]);
 
       await store.digests.markSending('2022-W23', 'a@example.org', now);
@@ -266,6 +270,63 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       await store.digests.unsubscribe('reader@example.org', 'mailto', now);
       expect(await store.digests.isUnsubscribed('reader@EXAMPLE.org')).toBe(true);
       expect(await store.digests.isUnsubscribed('other@example.org')).toBe(false);
+    });
+
+    it('keeps subscribers whole, by their normalised address, and lists them by state', async () => {
+      const { store, reopen } = await open();
+      const later = new Date(now.getTime() + 60_000);
+      await store.subscribers.put(subscriber(' Reader@Example.ORG ', { state: 'pending', themes: ['金融', '其他要闻'] }));
+      await store.subscribers.put(subscriber('b@example.org', { state: 'active', origin: 'config', confirmedAt: later }));
+      await store.subscribers.put(subscriber('c@example.org', { state: 'paused' }));
+      const again = await reopen();
+      expect(await again.subscribers.get('READER@example.org')).toEqual(subscriber('reader@example.org', { state: 'pending', themes: ['金融', '其他要闻'] }));
+      expect(await again.subscribers.get('b@example.org')).toEqual(subscriber('b@example.org', { state: 'active', origin: 'config', confirmedAt: later }));
+      expect(await again.subscribers.get('nobody@example.org')).toBeUndefined();
+      expect((await again.subscribers.list()).map((s) => s.address)).toEqual(['b@example.org', 'c@example.org', 'reader@example.org']);
+      expect((await again.subscribers.list(['active', 'paused'])).map((s) => s.address)).toEqual(['b@example.org', 'c@example.org']);
+      // A put replaces the whole record: themes back to all.
+      await again.subscribers.put(subscriber('reader@example.org', { state: 'active', updatedAt: later }));
+      expect((await again.subscribers.get('reader@example.org'))?.themes).toBeUndefined();
+      expect(await again.subscribers.remove('Reader@example.org')).toBe(true);
+      expect(await again.subscribers.remove('reader@example.org')).toBe(false);
+      expect(await again.subscribers.get('reader@example.org')).toBeUndefined();
+    });
+
+    it('lets one confirmation mail go out per address and interval, however many ask at once', async () => {
+      const { store, reopen } = await open();
+      const other = await reopen();
+      await store.subscribers.put(subscriber('a@example.org', { state: 'pending' }));
+      const minute = 60_000;
+      const claims = await Promise.all([
+        store.subscribers.claimConfirmation('a@example.org', now, 10 * minute),
+        other.subscribers.claimConfirmation('A@example.org', now, 10 * minute),
+      ]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.subscribers.claimConfirmation('a@example.org', new Date(now.getTime() + 9 * minute), 10 * minute)).toBe(false);
+      expect(await store.subscribers.claimConfirmation('a@example.org', new Date(now.getTime() + 10 * minute), 10 * minute)).toBe(true);
+      expect((await store.subscribers.get('a@example.org'))?.confirmationSentAt).toEqual(new Date(now.getTime() + 10 * minute));
+      expect(await store.subscribers.claimConfirmation('unknown@example.org', now, minute)).toBe(false);
+    });
+
+    it('suppresses after bounces, counts soft ones, and expires pending signups', async () => {
+      const { store } = await open();
+      const day = 24 * 3600 * 1000;
+      await store.subscribers.put(subscriber('hard@example.org', { state: 'active' }));
+      await store.subscribers.put(subscriber('soft@example.org', { state: 'active' }));
+      await store.subscribers.put(subscriber('old@example.org', { state: 'pending', createdAt: new Date(now.getTime() - 3 * day) }));
+      await store.subscribers.put(subscriber('new@example.org', { state: 'pending' }));
+      await store.subscribers.put(subscriber('left@example.org', { state: 'unsubscribed', createdAt: new Date(now.getTime() - 3 * day) }));
+
+      await store.subscribers.suppress('Hard@example.org', '550 5.1.1 no such user', now);
+      await store.subscribers.suppress('hard@example.org', 'again', new Date(now.getTime() + day));
+      expect(await store.subscribers.get('hard@example.org')).toMatchObject({ state: 'active', suppressedAt: now, suppressedReason: 'again' });
+      expect(await store.subscribers.countSoftBounce('soft@example.org', now)).toBe(1);
+      expect(await store.subscribers.countSoftBounce('SOFT@example.org', now)).toBe(2);
+      expect(await store.subscribers.countSoftBounce('nobody@example.org', now)).toBe(0);
+      expect((await store.subscribers.get('soft@example.org'))?.suppressedAt).toBeUndefined();
+
+      expect(await store.subscribers.expirePending(new Date(now.getTime() - day))).toBe(1);
+      expect((await store.subscribers.list()).map((s) => s.address)).toEqual(['hard@example.org', 'left@example.org', 'new@example.org', 'soft@example.org']);
     });
   });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { archiveFault, SqliteStore } from '../../src/store/sqlite.js';
 import { article } from './conformance.js';
 
@@ -29,7 +30,7 @@ describe('SqliteStore', () => {
     await store.close();
     const raw = new Database(store.path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(3);
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     raw.close();
     const again = SqliteStore.open(store.path);
     stores.push(again);
