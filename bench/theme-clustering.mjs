@@ -18,7 +18,10 @@ import { readStories } from '../dist/themes/stories.js';
 import { compileThemeModel, predictThemes, trainThemeModel } from '../dist/themes/theme-model.js';
 
 const args = new Map();
-for (let at = 2; at < process.argv.length; at += 2) args.set(process.argv[at], process.argv[at + 1]);
+for (let at = 2; at < process.argv.length; at++) {
+  if (process.argv[at] === '--all') args.set('--all', true);
+  else args.set(process.argv[at], process.argv[++at]);
+}
 
 function readCorpus(path) {
   const text = readFileSync(path, 'utf8');
