@@ -31,6 +31,7 @@ const SHARED_OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   to: { type: 'string', multiple: true },
+  'from-archive': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,6 +66,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> 
   serve: ['host', 'port'],
   start: ['host', 'port'],
   digest: ['dry-run', 'week', 'since', 'until', 'to'],
+  themes: ['from-archive'],
 };
 const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
 
@@ -121,11 +123,11 @@ const COMMANDS: Record<string, Command> = {
     run: start,
   },
   themes: {
-    summary: 'learn themes from labelled examples: themes train FILE',
-    usage: 'zhoukan themes train FILE [options]',
+    summary: 'learn themes from labelled examples: themes train FILE, or past digests: themes train --from-archive',
+    usage: 'zhoukan themes train [FILE] [--from-archive] [options]',
     extraHelp: THEMES_HELP,
     positionals: true,
-    run: (run) => runThemesCommand(run.positionals, run.config, run.log),
+    run: (run) => runThemesCommand(run.positionals, { fromArchive: run.values['from-archive'] ?? false }, run),
   },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, PROJECT_ROOT, SHARED } from './support/cli.js';
 import { can, lacks, needs } from './support/requirements.js';
+import { startSmtpServer } from './support/smtp.js';
 import { validateFeeds } from './support/validate-feeds.js';
 
 const SEEDS = join(PROJECT_ROOT, 'seeds');
@@ -266,6 +267,40 @@ describe('zhoukan themes train', () => {
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.stderr).not.toMatch(/theme model/);
     expect(await readFile(join(output, 'index.html'), 'utf8')).toContain('楼市快讯');
+  });
+
+  it.skipIf(lacks(needs.shared, 'themes train on the rsshub-page corpus'))('learns from the articles a sent digest put in named themes', async () => {
+    const cwd = await tempDir('themes-archive');
+    const data = join(cwd, 'data');
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ digest: { recipients: ['reader@example.org'] } }));
+    const before = await runCli(['themes', 'train', '--from-archive', '--data', data], { cwd });
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/0 archived articles of past digests: a theme model needs examples of at least two themes; found 0 examples of 0/);
+
+    const smtp = await startSmtpServer();
+    try {
+      const sent = await runCli(['digest', '--source', RSSHUB, '--output', join(cwd, 'out'), '--data', data], { cwd, env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } });
+      expect(sent.code).toBe(0);
+      expect(smtp.messages).toHaveLength(1);
+    } finally {
+      await smtp.close();
+    }
+    // What the digest put where, read from the archive itself.
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(data, 'zhoukan.db'), { readonly: true });
+    const { content } = db.prepare('SELECT content FROM digests').get() as { content: string };
+    db.close();
+    const named = (JSON.parse(content) as { themes: { name: string; kind: string; entries: unknown[] }[] }).themes.filter((theme) => theme.kind === 'taxonomy');
+    const count = named.reduce((sum, theme) => sum + theme.entries.length, 0);
+    expect(named.length).toBeGreaterThanOrEqual(2);
+
+    await writeFile(join(cwd, 'examples.tsv'), EXAMPLES);
+    const trained = await runCli(['themes', 'train', 'examples.tsv', '--from-archive', '--data', data], { cwd });
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toContain(`trained a theme model on ${count + 10} examples of ${named.length + 2} themes from examples.tsv and ${count} archived articles of past digests`);
+    const model = JSON.parse(await readFile(join(data, 'theme-model.json'), 'utf8')) as { themes: string[]; examples: number[] };
+    expect(model.themes).toEqual([...named.map((theme) => theme.name), '利率快讯', '楼市快讯'].sort());
+    for (const theme of named) expect(model.examples[model.themes.indexOf(theme.name)]).toBe(theme.entries.length);
   });
 
   it('says what is wrong with the command or its file', async () => {

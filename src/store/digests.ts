@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Article, Digest } from '../model.js';
-import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest } from './store.js';
+import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest, ThemedArticle } from './store.js';
 import { normalizeAddress } from './address.js';
 import { fromRow, type ArticleRow } from './rows.js';
 
@@ -66,6 +66,32 @@ export class DigestRecords implements DigestStore {
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${where}`).get(params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM articles WHERE ${where} ORDER BY published DESC, id LIMIT @limit`).all(params) as ArticleRow[];
     return { articles: rows.map(fromRow), total };
+  }
+
+  /**
+   * Articles that digests (previews aside) placed in a named theme, with its name: each from the
+   * newest digest that holds it, newest digests first, at most `limit`. Clusters and 其他要闻 are
+   * left out. Digests are read newest first and only until enough articles are found.
+   */
+  async themedArticles(limit: number): Promise<ThemedArticle[]> {
+    const digests = this.db
+      .prepare(`SELECT content FROM digests WHERE kind != 'preview' AND ${COUNTS} ORDER BY created_at DESC, id DESC`)
+      .iterate() as IterableIterator<{ content: string }>;
+    const themeOf = new Map<string, string>();
+    for (const { content } of digests) {
+      for (const theme of reviveDigest(content).themes) {
+        if (theme.kind !== 'taxonomy') continue;
+        for (const entry of theme.entries) if (!themeOf.has(entry.id) && themeOf.size < limit) themeOf.set(entry.id, theme.name);
+      }
+      if (themeOf.size >= limit) break;
+    }
+    const select = this.db.prepare('SELECT * FROM articles WHERE id = ? AND duplicate_of IS NULL');
+    const result: ThemedArticle[] = [];
+    for (const [id, theme] of themeOf) {
+      const row = select.get(id) as ArticleRow | undefined;
+      if (row) result.push({ article: fromRow(row), theme });
+    }
+    return result;
   }
 
   /** A free digest id: `base`, else `base-2`, `base-3`… */

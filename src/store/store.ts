@@ -108,6 +108,12 @@ export interface Store {
   lockHolder(kind: string): Promise<{ pid: number; host: string; since: Date } | undefined>;
 }
 
+/** A past article and the named theme a digest put it in. */
+export interface ThemedArticle {
+  article: Article;
+  theme: string;
+}
+
 /** regular: what arrived since the last one; window: what was published in a window; preview: sent with --to, holds nothing. */
 export type DigestKind = 'regular' | 'window' | 'preview';
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed';
@@ -146,6 +152,12 @@ export interface DigestStore {
   unsentArticles(afterRevision: number | undefined, limit: number): Promise<{ articles: Article[]; total: number }>;
   /** Published articles whose publication time falls in [from, to), newest first. */
   publishedBetween(from: Date, to: Date, limit: number): Promise<{ articles: Article[]; total: number }>;
+  /**
+   * Articles that digests (previews aside) placed in a named theme, with its name: each from the
+   * newest digest that holds it, newest digests first, at most `limit`. Clusters (their names are
+   * the week's words) and 其他要闻 are left out: they are not themes anyone chose.
+   */
+  themedArticles(limit: number): Promise<ThemedArticle[]>;
   /** A free digest id: `base`, else `base-2`, `base-3`… */
   freeId(base: string): Promise<string>;
   /** Records a digest, the articles it holds and a pending delivery per recipient, all or nothing. */

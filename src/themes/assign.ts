@@ -20,8 +20,12 @@ export interface AssignSettings {
    * theme's stories is at least this many times the batch's mean similarity. */
   joinRelativeSimilarity: number;
   /** Leftover stories cluster while a cluster's mean similarity to another is at least this many
-   * times the batch's mean similarity. */
+   * times the batch's mean similarity... */
   clusterRelativeSimilarity: number;
+  /** ...or this many times, in a batch of headlines only (short-text.ts); in between for a mix.
+   * Two headlines of one theme share a word or a few characters, two long articles of one theme
+   * share many words: relative to the batch's mean, headlines of a theme stand out less. */
+  shortClusterRelativeSimilarity: number;
   /** Smallest cluster that becomes a theme of its own. */
   minClusterSize: number;
 }
@@ -112,19 +116,35 @@ function assignNamed(
   });
 }
 
+/** What the leftovers are clustered by. */
+export interface ClusterInput {
+  /** One per story: its vector with what helps headlines meet (their characters), which would
+   * pull a headline into the wrong named theme if joins went by it. */
+  clusterVectors: readonly SparseVector[];
+  /** The share of the batch's stories that are headlines or short items. */
+  shortShare: number;
+}
+
 /**
+ * The last argument says what the leftovers are clustered by.
  * `named` gives, per story, the named theme it matches with confidence and the one it most likely
  * belongs to (undefined: none); undefined altogether when there are no named themes.
  */
-export function assignStories(vectors: readonly SparseVector[], named: NamedMatches | undefined, settings: AssignSettings): Assignments {
+export function assignStories(
+  vectors: readonly SparseVector[],
+  named: NamedMatches | undefined,
+  settings: AssignSettings,
+  { clusterVectors, shortShare }: ClusterInput,
+): Assignments {
   const meanSimilarity = meanPairSimilarity(vectors);
   const assignments: Assignment[] = named
     ? assignNamed(vectors, named.confident, settings, meanSimilarity)
     : vectors.map(() => ({ kind: 'other' }));
 
   const leftovers = [...assignments.keys()].filter((index) => assignments[index]!.kind === 'other');
-  const leftoverVectors = leftovers.map((index) => vectors[index]!);
-  const clusters = clusterByAverageLink(leftoverVectors, settings.clusterRelativeSimilarity * meanSimilarity)
+  const leftoverVectors = leftovers.map((index) => clusterVectors[index]!);
+  const relative = settings.clusterRelativeSimilarity + (settings.shortClusterRelativeSimilarity - settings.clusterRelativeSimilarity) * shortShare;
+  const clusters = clusterByAverageLink(leftoverVectors, relative * meanPairSimilarity(clusterVectors))
     .map((group) => group.map((position) => leftovers[position]!))
     .filter((group) => group.length >= settings.minClusterSize);
   clusters.forEach((members, cluster) => {

@@ -1,7 +1,7 @@
 // What a theme shows: its keywords, its name (for clusters) and the order of its entries.
 import type { ThemeEntry } from '../model.js';
 import type { ThemeNames } from './names.js';
-import { isCharacterPair } from './short-text.js';
+import { isCharacterTerm } from './short-text.js';
 import { centroid, topTermIds, type SparseVector } from './vectors.js';
 
 // Keywords listed for a theme, and how many of them name a cluster.
@@ -16,7 +16,7 @@ export function clusterKeywords(
 ): string[] {
   const center = centroid(members.map((index) => vectors[index]!));
   const sharedBy = (id: number): number => members.filter((index) => vectors[index]!.ids.includes(id)).length;
-  const ranked = topTermIds(center, 50).filter((id) => !isCharacterPair(vocabulary[id]!));
+  const ranked = topTermIds(center, 50).filter((id) => !isCharacterTerm(vocabulary[id]!));
   const common = ranked.filter((id) => sharedBy(id) * 2 >= members.length);
   return (common.length >= CLUSTER_NAME_KEYWORDS ? common : ranked).slice(0, THEME_KEYWORDS).map((id) => vocabulary[id]!);
 }

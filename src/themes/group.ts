@@ -8,11 +8,11 @@ import { compileTaxonomy, scoreThemes, type CompiledTaxonomy, type ThemeScores }
 import { DEFAULT_THEME_NAMES, type ThemeNames } from './names.js';
 import { isContentWord } from './segment.js';
 import type { NearDuplicateOptions } from './similar.js';
-import { characterPairs, shortTextTerms } from './short-text.js';
+import { characterPairs, hanCharacters, isShortText, isSingleCharacter, shortTextTerms } from './short-text.js';
 import { readStories, type Story } from './stories.js';
 import type { Taxonomy } from './taxonomy.js';
 import { compileThemeModel, predictTerms, themeEvidence, type CompiledThemeModel, type ThemeModel } from './theme-model.js';
-import { centroid, dot, type SparseVector } from './vectors.js';
+import { centroid, dot, withoutTerms, type SparseVector } from './vectors.js';
 
 export interface GroupOptions extends Partial<AssignSettings> {
   /** Themes defined by keywords; undefined = clustering only. */
@@ -45,6 +45,8 @@ const DEFAULTS: Settings = {
   minTaxonomyMargin: 1.3,
   joinRelativeSimilarity: 2,
   clusterRelativeSimilarity: 2,
+  // Chosen on THUCNews titles 1-2,000 (1 to 2 tried; cnews lines 1-250 keep the 2 of long articles).
+  shortClusterRelativeSimilarity: 1.25,
   minClusterSize: 3,
   titleWeight: 3,
   maxBodyCharacters: 3000,
@@ -143,15 +145,24 @@ function articleCount(theme: Theme): number {
 export function groupByTheme(articles: readonly ThemeInput[], options: GroupOptions = {}): Theme[] {
   const settings = settingsOf(options);
   const stories = readStories(articles, settings);
-  const { vocabulary, vectors } = buildFeatures(
-    stories.map((story) => ({
+  const short = stories.map((story) => isShortText(story.article.text));
+  const { vocabulary, vectors: clusterVectors } = buildFeatures(
+    stories.map((story, index) => ({
       title: story.titleTokens.filter(isContentWord),
       // The title's character pairs, counted like body words: two headlines often share no word
-      // as jieba cuts them, but share 湖人 in 湖人队 or 楼市 in 楼市调控.
-      body: [...story.bodyTokens.filter(isContentWord), ...characterPairs(story.article.title)],
+      // as jieba cuts them, but share 湖人 in 湖人队 or 楼市 in 楼市调控. A headline alone also
+      // brings its characters: 球, 股, 房 say what it is about when no word is shared.
+      body: [
+        ...story.bodyTokens.filter(isContentWord),
+        ...characterPairs(story.article.title),
+        ...(short[index] ? hanCharacters(story.article.title) : []),
+      ],
     })),
     settings,
   );
+  // Joins to named themes go by words and pairs: a headline's characters are shared with many
+  // headlines of other themes, and would pull it into the wrong one.
+  const vectors = clusterVectors.map((vector) => withoutTerms(vector, (id) => isSingleCharacter(vocabulary[id]!)));
   const taxonomy = options.taxonomy ? compiled(options.taxonomy) : undefined;
   const model = options.model ? compiledThemeModel(options.model) : undefined;
   const themeScores = taxonomy
@@ -159,7 +170,8 @@ export function groupByTheme(articles: readonly ThemeInput[], options: GroupOpti
     : undefined;
   const names = namedThemes(taxonomy, model);
   const named = names.length > 0 ? matchNamedThemes(stories, names, model, themeScores, settings) : undefined;
-  const { assignments, clusters } = assignStories(vectors, named, settings);
+  const shortShare = short.filter(Boolean).length / Math.max(1, stories.length);
+  const { assignments, clusters } = assignStories(vectors, named, settings, { clusterVectors, shortShare });
 
   const published = new Map(stories.map((story) => [story.article.id, story.article.published]));
   const buildTheme = (name: string, kind: Theme['kind'], members: readonly number[], keywords: string[]): Theme => {

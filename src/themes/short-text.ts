@@ -64,9 +64,22 @@ export function characterPairs(text: string): string[] {
   return pairs;
 }
 
-/** Whether a term is a character pair (not a word to show people). */
-export function isCharacterPair(term: string): boolean {
-  return term.startsWith(PAIR);
+/** The Han characters of a text, as terms (`c:股`), in order, repeats kept. */
+export function hanCharacters(text: string): string[] {
+  return [...normalizeText(text)].filter((character) => HAN.test(character)).map((character) => CHARACTER + character);
+}
+
+/** A body shorter than this (in characters) makes a short item: a headline, a line of 快讯. */
+export const SHORT_TEXT_CHARACTERS = 200;
+
+/** Whether a story's text is so short that its title says nearly all there is. */
+export function isShortText(text: string): boolean {
+  return text.trim().length < SHORT_TEXT_CHARACTERS;
+}
+
+/** Whether a term is a character pair or a single character (not a word to show people). */
+export function isCharacterTerm(term: string): boolean {
+  return term.startsWith(PAIR) || term.startsWith(CHARACTER);
 }
 
 /** Whether a term is a single character (not a word or a character pair). */

@@ -52,3 +52,13 @@ export function topTermIds(vector: SparseVector, count: number): number[] {
     .slice(0, count)
     .map((index) => vector.ids[index]!);
 }
+
+/** The vector without some of its terms, at unit length again (the same vector when none is dropped). */
+export function withoutTerms(vector: SparseVector, drop: (id: number) => boolean): SparseVector {
+  if (!vector.ids.some(drop)) return vector;
+  const kept = new Map<number, number>();
+  vector.ids.forEach((id, index) => {
+    if (!drop(id)) kept.set(id, vector.weights[index]!);
+  });
+  return unitVector(kept);
+}

@@ -263,6 +263,29 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       expect((await again.digests.openDeliveries()).map((d) => d.recipient)).toEqual(['b@example.org']);
     });
 
+    it('gives the articles digests put in named themes, each with the theme of the newest digest that holds it', async () => {
+      const { store } = await open();
+      await store.saveCollected(['a', 'b', 'c', 'd', 'e'].map((key) => ({ article: article(`tag:x:${key}`, `第${key}篇。`) })), now);
+      const entry = (id: string) => ({ id, title: id, url: `https://example.org/${id}`, source: 's', published: now, summary: '', similarCount: 0 });
+      const themed = (id: string, createdAt: Date, kind: 'regular' | 'preview', themes: Digest['themes']) =>
+        store.digests.create({ digest: { ...digestOf(id, createdAt), themes }, kind, throughRevision: 5, articleIds: [], deliveries: [{ recipient: 'a@example.org', messageId: `<${id}@example.org>` }] }, now);
+      const later = new Date(now.getTime() + 7 * 24 * 3600 * 1000);
+      await themed('2022-W23', now, 'regular', [
+        { name: '楼市', kind: 'taxonomy', entries: [entry('tag:x:a'), entry('tag:x:b')] },
+        { name: '湖人·詹姆斯', kind: 'cluster', entries: [entry('tag:x:c')] },
+        { name: '其他要闻', kind: 'other', entries: [entry('tag:x:d')] },
+      ]);
+      await themed('2022-W24', later, 'regular', [{ name: '货币政策', kind: 'taxonomy', entries: [entry('tag:x:b')] }]);
+      // A preview holds nothing.
+      await themed('2022-W24-2', later, 'preview', [{ name: '体育', kind: 'taxonomy', entries: [entry('tag:x:e')] }]);
+      const pairs = async (limit: number) => (await store.digests.themedArticles(limit)).map(({ article, theme }) => [article.id, article.text, theme]);
+      expect(await pairs(10)).toEqual([
+        ['tag:x:b', '第b篇。', '货币政策'],
+        ['tag:x:a', '第a篇。', '楼市'],
+      ]);
+      expect(await pairs(1)).toEqual([['tag:x:b', '第b篇。', '货币政策']]);
+    });
+
     it('remembers unsubscribes, whatever the case of the address', async () => {
       const { store } = await open();
       expect(await store.digests.isUnsubscribed('Reader@Example.org')).toBe(false);

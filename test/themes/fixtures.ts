@@ -5,6 +5,7 @@ import { readPosts } from './posts.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
 export const RSSHUB_DIR = fileURLToPath(new URL('../../../shared/corpus/rsshub-page/', import.meta.url));
+export const THUCNEWS_DIR = fileURLToPath(new URL('../../../shared/corpus/classification/thucnews-titles/', import.meta.url));
 
 /** Seeds as seed000…seed004, posts by the start of their file name: s001…s011, o001, o002. */
 export function readRealArticles(): ThemeInput[] {
