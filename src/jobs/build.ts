@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
+import { pageMainContent } from '../clean/index.js';
 import { AppError, describeError } from '../errors.js';
 import type { Article } from '../model.js';
 import type { SkipArticle } from '../output/feeds/feeds.js';
@@ -75,7 +76,7 @@ export class Build {
 
   constructor(private readonly context: JobContext) {
     const { config, store } = context;
-    this.options = { dir: config.output, site: { ...config.site, idAuthority: idAuthorityOf(context) }, timeZone: config.timeZone };
+    this.options = { dir: config.output, site: { ...config.site, idAuthority: idAuthorityOf(context) }, timeZone: config.timeZone, pageContent: pageMainContent };
     this.fingerprint = outputFingerprint(this.options);
     this.full = store.getMeta(BUILT_FINGERPRINT) !== this.fingerprint || !existsSync(join(config.output, INDEX_FILE));
     this.after = this.full ? 0 : Number(store.getMeta(BUILT_REVISION) ?? '0');
