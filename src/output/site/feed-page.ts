@@ -7,8 +7,8 @@ import { zh, zhFeedPage } from '../zh.js';
 import { feedPagePath } from '../paths.js';
 
 // A feed as a person sees it in a browser: what the feed is, its address to copy into a reader,
-// how to subscribe, and its items (articles, or digests). One page per feed (`rss.xml` → `rss.xml.html`), written with
-// the feeds: the server sends it to browsers at the feed's own URL, and a static host links it
+// how to subscribe, and its items (articles, or digests). One page per feed (`rss.xml` →
+// `rss.xml.html`), written with the feeds: the server sends it to browsers at the feed's own URL, and a static host links it
 // from the index and theme pages. Browsers are dropping XSLT, so no feed names a stylesheet.
 
 export interface FeedPageInput {
