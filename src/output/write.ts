@@ -1,8 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
-import { listDigestWebCopies, renderDigestArchivePage, renderDigestList } from './digest/archive.js';
+import { keepDigestDate, listDigestWebCopies, renderDigestArchivePage, renderDigestList } from './digest/archive.js';
 import { DIGEST_FEED_ENTRIES, readDigestFeedEntries, type PageContent } from './digest/feed-entries.js';
 import { renderDigestFeeds } from './feeds/digest-feeds.js';
 import { articleItems, renderFeedPage, type FeedPageInput } from './site/feed-page.js';
@@ -72,6 +73,15 @@ export async function writeEntryPoints(latest: Article[], themes: readonly SiteT
   ]);
   const index = await writeAll(options.dir, [[INDEX_FILE, () => renderIndexPage(themes, site)]]);
   return { written: first.written + index.written, unchanged: first.unchanged + index.unchanged };
+}
+
+/** Writes a digest's web copy (`html` for `path`); one made again unchanged keeps its first date. */
+export async function writeDigestWebCopy(path: string, html: string): Promise<boolean> {
+  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return writeFileIfChanged(path, keepDigestDate(html, existing));
 }
 
 /**

@@ -11,7 +11,7 @@ import { DIGEST_FEED_ENTRIES } from '../../../src/output/digest/feed-entries.js'
 import { renderDigestPage } from '../../../src/output/digest/render.js';
 import { DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, digestWebCopyPath, feedPagePath } from '../../../src/output/paths.js';
 import { renderIndexPage } from '../../../src/output/site/index-page.js';
-import { writeDigestArchive } from '../../../src/output/write.js';
+import { writeDigestArchive, writeDigestWebCopy } from '../../../src/output/write.js';
 import { startServer, type RunningServer } from '../../../src/server/server.js';
 import { createMemoryLog } from '../../../src/util/log.js';
 import { joinUrl } from '../../../src/util/url.js';
@@ -176,6 +176,25 @@ describe('the digest feeds', () => {
     expect((await readAtomEntries(output)).map((entry) => entry.id)).toEqual([joinUrl(SITE.url, digestWebCopyPath('2022-W20'))]);
     // The feed pages beside the feeds are no digests.
     expect((await listDigestWebCopies(output)).map((entry) => entry.id)).toEqual(['2022-W20']);
+  });
+
+  it('keep the date of a digest made again unchanged, and date it anew when it changed', async () => {
+    const output = await mkdtemp(join(tmpdir(), 'zhoukan-digest-feeds-'));
+    await mkdir(join(output, 'digests'));
+    const path = join(output, digestWebCopyPath('2022-W20'));
+    const options = { site: SITE, timeZone: TIME_ZONE, webCopyUrl: joinUrl(SITE.url, digestWebCopyPath('2022-W20')) };
+    expect(await writeDigestWebCopy(path, renderDigestPage(digestOf('2022-W20', '2022-05-23T00:00:00Z'), options))).toBe(true);
+    // A rerun before the digest was sent makes it again, an hour later, with the same articles.
+    expect(await writeDigestWebCopy(path, renderDigestPage(digestOf('2022-W20', '2022-05-23T01:00:00Z'), options))).toBe(false);
+    await writeArchive(output);
+    expect((await readAtomEntries(output))[0]?.updated).toBe('2022-05-23T00:00:00.000Z');
+    // With one more article it is another digest under the same id: dated when made.
+    const changed = digestOf('2022-W20', '2022-05-23T02:00:00Z', (digest) => {
+      digest.total += 1;
+    });
+    expect(await writeDigestWebCopy(path, renderDigestPage(changed, options))).toBe(true);
+    await writeArchive(output);
+    expect((await readAtomEntries(output)).map((entry) => entry.updated)).toEqual(['2022-05-23T02:00:00.000Z']);
   });
 
   it('carry the newest digests only, and date an older web copy without a date by its file', async () => {
