@@ -4,7 +4,7 @@ import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
 import { keepDigestDate, listDigestWebCopies, renderDigestArchivePage, renderDigestList } from './digest/archive.js';
-import { DIGEST_FEED_ENTRIES, readDigestFeedEntries, type PageContent } from './digest/feed-entries.js';
+import { readDigestFeedEntries, type PageContent } from './digest/feed-entries.js';
 import { renderDigestFeeds } from './feeds/digest-feeds.js';
 import { articleItems, renderFeedPage, type FeedPageInput } from './site/feed-page.js';
 import { renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds/feeds.js';
@@ -96,8 +96,8 @@ export async function writeDigestArchive(options: { dir: string; site: Pick<Page
 /** The digest feeds and their pages, then the archive page that announces them. */
 async function digestFiles(dir: string, site: Pick<PageSite, 'url' | 'title'>, pageContent: PageContent): Promise<FileToWrite[]> {
   const archive = await listDigestWebCopies(dir);
-  const feeds = renderDigestFeeds(await readDigestFeedEntries(dir, archive, site, pageContent), site);
-  const shown = archive.slice(0, DIGEST_FEED_ENTRIES);
+  const { shown, entries } = await readDigestFeedEntries(dir, archive, site, pageContent);
+  const feeds = renderDigestFeeds(entries, site);
   const items = { count: shown.length, unit: zhFeedPage.items.digests, render: () => renderDigestList(shown) };
   const description = zhSite.digestFeedDescription(site.title);
   return [

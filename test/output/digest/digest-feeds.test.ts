@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pageMainContent } from '../../../src/clean/index.js';
 import type { Digest } from '../../../src/model.js';
 import { listDigestWebCopies } from '../../../src/output/digest/archive.js';
-import { DIGEST_FEED_ENTRIES } from '../../../src/output/digest/feed-entries.js';
+import { DIGEST_FEED_ENTRIES, DIGEST_FEED_MAX_BYTES } from '../../../src/output/digest/feed-entries.js';
 import { renderDigestPage } from '../../../src/output/digest/render.js';
 import { DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, digestWebCopyPath, feedPagePath } from '../../../src/output/paths.js';
 import { renderIndexPage } from '../../../src/output/site/index-page.js';
@@ -16,7 +16,7 @@ import { startServer, type RunningServer } from '../../../src/server/server.js';
 import { createMemoryLog } from '../../../src/util/log.js';
 import { joinUrl } from '../../../src/util/url.js';
 import { lacks, needs } from '../../support/requirements.js';
-import { TIME_ZONE, sampleDigest } from '../../support/digest-sample.js';
+import { bigDigest, TIME_ZONE, sampleDigest } from '../../support/digest-sample.js';
 import { validateFeeds } from '../../support/validate-feeds.js';
 
 // The digest feeds as the build and the digest job write them: from real web copies in a real
@@ -228,6 +228,20 @@ describe('the digest feeds', () => {
     expect(entry?.content).toBe(
       '<p>正文</p><img src="http://127.0.0.1:8080/zhoukan/digests/x.png" />链接<a href="http://127.0.0.1:8080/zhoukan/digests/2022-W18.html" rel="nofollow noopener noreferrer">上一期</a>',
     );
+  });
+
+  it('carry no more web copies than a reader fetches, but always the newest', async () => {
+    const output = await mkdtemp(join(tmpdir(), 'zhoukan-digest-feeds-'));
+    for (const week of [18, 19, 20, 21, 22, 23]) await writeWebCopy(output, { ...bigDigest(), id: `2022-W${week}`, createdAt: new Date(`2022-06-0${week - 17}T00:00:00Z`) });
+    const size = (await readFile(join(output, digestWebCopyPath('2022-W23')))).length;
+    await writeArchive(output);
+    const entries = await readAtomEntries(output);
+    expect(entries.length).toBe(Math.floor(DIGEST_FEED_MAX_BYTES / size));
+    expect(entries[0]?.id).toBe(joinUrl(SITE.url, digestWebCopyPath('2022-W23')));
+    // The feed's page lists what the feed holds.
+    const page = await readFile(join(output, feedPagePath(DIGEST_FEED_FILES.atom)), 'utf8');
+    expect(page).toContain(`最新${entries.length}期`);
+    expect(page).not.toContain('2022-W18.html');
   });
 
   it('exist, empty, before the first digest, so the links to them lead somewhere', async () => {
