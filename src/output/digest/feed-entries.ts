@@ -14,7 +14,7 @@ import type { DigestArchiveEntry } from './archive.js';
 export const DIGEST_FEED_ENTRIES = 10;
 /**
  * Bytes of web copies a feed carries at most (the newest digest always): a web copy is the whole
- * digest, 30–100 KB for a usual week and 320 KB for one of 300 articles, and readers fetch feeds
+ * digest, 9 KB for a week of 12 articles and 320 KB for one of 300, and readers fetch feeds
  * of a few MB at most. It also bounds what every build reads and sanitizes again.
  */
 export const DIGEST_FEED_MAX_BYTES = 1536 * 1024;
