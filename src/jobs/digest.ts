@@ -1,16 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pageMainContent } from '../clean/index.js';
 import { AppError } from '../errors.js';
 import type { Article, Digest } from '../model.js';
 import { buildDigest } from '../output/digest/model.js';
 import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest/render.js';
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail/mail.js';
 import { digestWebCopyPath } from '../output/paths.js';
-import { writeDigestArchive } from '../output/write.js';
+import { writeDigestArchive, writeDigestWebCopy } from '../output/write.js';
 import type { DigestKind } from '../store/store.js';
 import { groupInThisThread } from '../themes/grouper.js';
 import { loadThemeModel } from '../themes/model-file.js';
-import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
+import { writeFileAtomic } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
@@ -223,8 +224,8 @@ function renderOptions(digest: Digest, context: JobContext): DigestRenderOptions
 async function writeWebCopy(digest: Digest, context: JobContext): Promise<string> {
   const { config } = context;
   const path = join(config.output, digestWebCopyPath(digest.id));
-  await writeFileIfChanged(path, renderDigestPage(digest, renderOptions(digest, context)));
-  await writeDigestArchive({ dir: config.output, site: config.site });
+  await writeDigestWebCopy(path, renderDigestPage(digest, renderOptions(digest, context)));
+  await writeDigestArchive({ dir: config.output, site: config.site, pageContent: pageMainContent });
   return path;
 }
 

@@ -102,6 +102,7 @@ function viewOf(digest: Digest, options: Pick<DigestRenderOptions, 'site' | 'tim
       entries: theme.entries.map(entryView),
     })),
     webCopyUrl: options.webCopyUrl,
+    createdAt: digest.createdAt,
   };
 }
 

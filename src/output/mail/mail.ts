@@ -4,6 +4,7 @@ import type { SmtpSettings } from '../../config.js';
 import { AppError, describeError } from '../../errors.js';
 import { shortHash } from '../../util/hash.js';
 import { requireCommonJs } from '../../util/require-cjs.js';
+import { isHardSmtpFailure } from './bounces.js';
 
 // Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
 // only importer of nodemailer. Sending never throws: it says whether a message was sent, may be
@@ -24,7 +25,8 @@ export interface DigestMessage {
 export type SendOutcome =
   | { status: 'sent'; response: string }
   | { status: 'temporary'; error: string; code?: number }
-  | { status: 'permanent'; error: string; code?: number };
+  /** `addressRefused`: the server refused the recipient's address itself, for good (isHardSmtpFailure). */
+  | { status: 'permanent'; error: string; code?: number; addressRefused?: true };
 
 export interface Mailer {
   send(message: DigestMessage): Promise<SendOutcome>;
@@ -223,7 +225,9 @@ function classify(error: unknown, target: Connection): SendOutcome {
   if (failure.code === 'ETLS' && !/closed unexpectedly/i.test(failure.message ?? '')) {
     return { status: 'permanent', error: `${at}: STARTTLS failed (${detail}); the server must offer TLS, or set smtp.requireTls to false` };
   }
-  if (code !== undefined && code >= 500) return { status: 'permanent', error: `${at}: ${detail}`, code };
+  if (code !== undefined && code >= 500) {
+    return { status: 'permanent', error: `${at}: ${detail}`, code, ...(isHardSmtpFailure(failure) ? { addressRefused: true as const } : {}) };
+  }
   if (code !== undefined && code >= 400) return { status: 'temporary', error: `${at}: ${detail}`, code };
   if (failure.code && CONNECTION_CODES.has(failure.code)) return { status: 'temporary', error: `${at}: ${detail}` };
   // Unknown trouble: retried a few times, then reported; a later run tries again.
