@@ -247,11 +247,20 @@ async function build(run: Run): Promise<number> {
 }
 
 async function serve(run: Run): Promise<number> {
-  const { startServer } = await import('./server/server.js');
-  const server = await startServer({ root: run.config.output, host: run.config.server.host, port: run.config.server.port, log: run.log });
-  process.stdout.write(`zhoukan: serving ${run.config.output} at ${server.url} (Ctrl-C to stop)\n`);
+  const [{ startServer }, { serverRoutes }, { createSubscriptionMailer, expirePendingSignups }] = await Promise.all([
+    import('./server/server.js'),
+    import('./server/routes.js'),
+    import('./jobs/subscription.js'),
+  ]);
+  const { config, store, log } = run;
+  const mailer = createSubscriptionMailer(config, log);
+  await expirePendingSignups({ config, store, log, now: new Date() });
+  const routes = serverRoutes({ config, store, log, mail: mailer.send });
+  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
+  process.stdout.write(`zhoukan: serving ${config.output} at ${server.url} (Ctrl-C to stop)\n`);
   await waitForAbort(run.signal);
   await server.close();
+  mailer.close();
   return 0;
 }
 

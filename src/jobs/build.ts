@@ -15,6 +15,7 @@ import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
 import { SyncBatch } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
+import { themeChoices } from '../subscribers/themes.js';
 import type { JobContext } from './context.js';
 import { idAuthorityOf } from './identity.js';
 
@@ -70,7 +71,7 @@ export class Build {
   /** Reads from the archive what the last build was made from. */
   static async start(context: JobContext): Promise<Build> {
     const { config, store } = context;
-    const options: OutputOptions = { dir: config.output, site: { ...config.site, idAuthority: await idAuthorityOf(context) }, timeZone: config.timeZone };
+    const options: OutputOptions = { dir: config.output, site: { ...config.site, idAuthority: await idAuthorityOf(context) }, timeZone: config.timeZone, signupThemes: themeChoices(config) };
     const fingerprint = outputFingerprint(options);
     const full = (await store.getMeta(BUILT_FINGERPRINT)) !== fingerprint || !existsSync(join(config.output, INDEX_FILE));
     const after = full ? 0 : Number((await store.getMeta(BUILT_REVISION)) ?? '0');

@@ -14,6 +14,8 @@ import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
+import { preferencesUrlFor } from '../subscribers/links.js';
+import { themeChoices } from '../subscribers/themes.js';
 import type { JobContext } from './context.js';
 
 export interface DigestOptions {
@@ -187,7 +189,11 @@ async function deliver(
 
 function messageFor(digest: Digest, recipient: string, messageId: string, context: JobContext): DigestMessage {
   const { config } = context;
-  const rendered = renderDigestEmail(digest, { ...renderOptions(digest, context), unsubscribe: unsubscribeFor(recipient, context) });
+  const rendered = renderDigestEmail(digest, {
+    ...renderOptions(digest, context),
+    unsubscribe: unsubscribeFor(recipient, context),
+    preferencesUrl: preferencesUrlFor(recipient, config),
+  });
   return {
     from: config.digest.from,
     to: recipient,
@@ -224,7 +230,7 @@ async function writeWebCopy(digest: Digest, context: JobContext): Promise<string
   const { config } = context;
   const path = join(config.output, digestWebCopyPath(digest.id));
   await writeFileIfChanged(path, renderDigestPage(digest, renderOptions(digest, context)));
-  await writeDigestArchive({ dir: config.output, site: config.site });
+  await writeDigestArchive({ dir: config.output, site: { ...config.site, signupThemes: themeChoices(config) } });
   return path;
 }
 

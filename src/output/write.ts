@@ -18,6 +18,8 @@ export interface OutputOptions {
   dir: string;
   site: FeedSite;
   timeZone: string;
+  /** The themes the signup form offers. */
+  signupThemes?: readonly string[];
 }
 
 /** How many files a write changed, and how many it left as they were. */
@@ -71,7 +73,7 @@ export async function writeEntryPoints(latest: Article[], themes: readonly SiteT
 }
 
 /** Rewrites digests/index.html from the web copies in digests/, e.g. after writing one. */
-export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title'> }): Promise<boolean> {
+export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title' | 'signupThemes'> }): Promise<boolean> {
   const digests = await listDigestWebCopies(options.dir);
   return writeFileIfChanged(join(options.dir, DIGEST_ARCHIVE_FILE), renderDigestArchivePage(digests, options.site));
 }
@@ -121,7 +123,13 @@ export function outputFingerprint(options: OutputOptions): string {
 }
 
 function pageSite(options: OutputOptions): PageSite {
-  return { url: options.site.url, title: options.site.title, description: options.site.description, timeZone: options.timeZone };
+  return {
+    url: options.site.url,
+    title: options.site.title,
+    description: options.site.description,
+    timeZone: options.timeZone,
+    ...(options.signupThemes ? { signupThemes: options.signupThemes } : {}),
+  };
 }
 
 async function writeAll(dir: string, files: FileToWrite[], batch?: SyncBatch): Promise<WriteCount> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { escapeHtml } from '../../util/text.js';
 import { joinUrl } from '../../util/url.js';
 import { joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
+import { renderSignupForm } from '../site/signup-form.js';
 import { zh, zhDigest, zhSite } from '../zh.js';
 import { DIGEST_ARCHIVE_FILE, DIGESTS_FOLDER, digestWebCopyPath, INDEX_FILE } from '../paths.js';
 
@@ -67,7 +68,7 @@ export async function listDigestWebCopies(outputDir: string): Promise<DigestArch
 }
 
 /** digests/index.html */
-export function renderDigestArchivePage(entries: readonly DigestArchiveEntry[], site: Pick<PageSite, 'url' | 'title'>): string {
+export function renderDigestArchivePage(entries: readonly DigestArchiveEntry[], site: Pick<PageSite, 'url' | 'title' | 'signupThemes'>): string {
   const list = entries.length
     ? `<ol class="articles">
 ${entries.map(renderEntry).join('\n')}
@@ -82,7 +83,8 @@ ${entries.map(renderEntry).join('\n')}
     mainClass: 'digest-archive',
     main: `<h1>${zhSite.nav.digests}</h1>
 <p class="lede">${escapeHtml(zhSite.digestArchiveNote(site.title))}</p>
-${list}`,
+${list}
+${renderSignupForm('../', site.signupThemes ?? [])}`,
   });
 }
 
