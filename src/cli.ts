@@ -6,6 +6,7 @@ import { isEmailAddress } from './config/digest.js';
 import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import { runThemesCommand, THEMES_HELP } from './cli/themes.js';
+import { SUBSCRIBERS_HELP } from './cli/subscribers-help.js';
 import type { CollectSummary } from './jobs/collect.js';
 import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
@@ -31,6 +32,7 @@ const SHARED_OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   to: { type: 'string', multiple: true },
+  themes: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,6 +67,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> 
   serve: ['host', 'port'],
   start: ['host', 'port'],
   digest: ['dry-run', 'week', 'since', 'until', 'to'],
+  subscribers: ['themes'],
 };
 const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
 
@@ -72,7 +75,7 @@ const ARCHIVE_FILE = 'zhoukan.db';
 
 interface Run {
   values: ParsedOptions;
-  /** Words after the command's name (only `themes` takes any). */
+  /** Words after the command's name (`themes` and `subscribers` take them). */
   positionals: string[];
   config: Readonly<Config>;
   log: Log;
@@ -127,6 +130,24 @@ const COMMANDS: Record<string, Command> = {
     positionals: true,
     run: (run) => runThemesCommand(run.positionals, run.config, run.log),
   },
+  subscribers: {
+    summary: 'the digest\'s subscribers: subscribers list|add|remove|import FILE.csv|export',
+    usage: 'zhoukan subscribers list|add ADDR...|remove ADDR...|import FILE.csv|export [options]',
+    extraHelp: SUBSCRIBERS_HELP,
+    positionals: true,
+    run: async (run) => {
+      const { runSubscribersCommand } = await import('./cli/subscribers.js');
+      return runSubscribersCommand({
+        args: run.positionals,
+        ...(run.values.themes !== undefined ? { themes: run.values.themes } : {}),
+        config: run.config,
+        store: run.store,
+        log: run.log,
+        now: new Date(),
+        write: (text) => process.stdout.write(text),
+      });
+    },
+  },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',
     usage: 'zhoukan serve [options]',
@@ -141,7 +162,7 @@ Usage: zhoukan <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(11)} ${command.summary}`)
   .join('\n')}
 
 Run "zhoukan <command> --help" for a command's options.`;
