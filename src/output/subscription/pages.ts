@@ -1,5 +1,4 @@
 import { escapeHtml } from '../../util/text.js';
-import { joinUrl } from '../../util/url.js';
 import { STYLESHEET_FILE } from '../paths.js';
 import { renderThemeChoices } from '../site/signup-form.js';
 import { zh, zhSubscription } from '../zh.js';
@@ -12,7 +11,11 @@ export interface NoticeSite {
   title: string;
 }
 
-/** A short page: a title, paragraphs (plain text, escaped here) and optional HTML below them. */
+/**
+ * A short page: a title, paragraphs (plain text, escaped here) and optional HTML below them. Served
+ * at the site's root, so the stylesheet is linked relatively: from the origin the page came from,
+ * as the CSP's style-src 'self' wants, whatever site.url says.
+ */
 export function renderSubscriptionPage(site: NoticeSite, title: string, paragraphs: readonly string[], extra = ''): string {
   return `<!doctype html>
 <html lang="${zh.language}">
@@ -22,7 +25,7 @@ export function renderSubscriptionPage(site: NoticeSite, title: string, paragrap
 <meta name="color-scheme" content="light dark">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · ${escapeHtml(site.title)}</title>
-<link rel="stylesheet" href="${escapeHtml(joinUrl(site.url, STYLESHEET_FILE))}">
+<link rel="stylesheet" href="${STYLESHEET_FILE}">
 </head>
 <body>
 <header class="site"><a class="brand" href="${escapeHtml(site.url)}">${escapeHtml(site.title)}</a></header>
