@@ -1,4 +1,9 @@
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCollect } from '../../src/jobs/collect.js';
+import { runDigest } from '../../src/jobs/digest.js';
+import { PROJECT_ROOT } from '../support/cli.js';
 import { signConfirmation, signPreferences, subscriptionSecret } from '../../src/subscribers/links.js';
 import { themeChoices } from '../../src/subscribers/themes.js';
 import { signRecipient } from '../../src/util/token.js';
@@ -289,5 +294,31 @@ describe('the preference page', () => {
     const response = await fetch(`${setup.server.url}preferences?t=${theirs}`, { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) });
     expect(response.status).toBe(400);
     expect(await setup.context.store.digests.isUnsubscribed('victim@example.org')).toBe(false);
+  });
+
+  it('is linked, per recipient, from the footer of every digest (HTML and text) when the secret is set', async () => {
+    const setup = await setUp(
+      { sources: [join(PROJECT_ROOT, 'seeds')], digest: { recipients: ['reader@example.org', 'other@example.org'] } },
+      { secret: 'the-configured-secret' },
+    );
+    const { context } = setup;
+    await runCollect(context);
+    expect(await runDigest(context)).toMatchObject({ delivered: 2 });
+    for (const message of setup.smtp.messages) {
+      const recipient = message.to[0]!;
+      const mail = await simpleParser(message.raw);
+      const link = /https:\/\/news\.example\.org\/preferences\?t=[\w.-]+/.exec(mail.text ?? '')?.[0];
+      expect(link, recipient).toBeDefined();
+      expect(mail.html).toContain(`href="${link}"`);
+      expect(mail.html).toContain('管理订阅（主题、暂停、退订）');
+      const page = await (await fetch(local(setup.server, link!))).text();
+      expect(page).toContain(`${recipient} 的订阅设置`);
+      expect(page).toContain('状态：订阅中');
+    }
+    // A recipient of the config who chooses themes gets a record of their own.
+    const link = /https:\/\/news\.example\.org\/preferences\?t=[\w.-]+/.exec((await simpleParser(setup.smtp.messages[0]!.raw)).text ?? '')![0];
+    const theme = themeChoices(context.config)[0]!;
+    expect((await fetch(local(setup.server, link), { method: 'POST', body: new URLSearchParams([['action', 'themes'], ['theme', theme]]) })).status).toBe(200);
+    expect(await context.store.subscribers.get(setup.smtp.messages[0]!.to[0]!)).toMatchObject({ state: 'active', themes: [theme], origin: 'config' });
   });
 });
