@@ -51,7 +51,9 @@ export function subscriptionRoutes(context: SubscriptionRoutesContext): Record<s
   const page = (title: string, paragraphs: string[], extra = '') => renderSubscriptionPage(config.site, title, paragraphs, extra);
 
   const subscribe: RouteHandler = async (request, response) => {
-    if (request.method !== 'POST') return void response.writeHead(405, { Allow: 'POST' }).end();
+    // A reload or a bookmark of the answer page: back to the form.
+    if (request.method === 'GET' || request.method === 'HEAD') return void response.writeHead(303, { Location: './#signup' }).end();
+    if (request.method !== 'POST') return void response.writeHead(405, { Allow: 'GET, HEAD, POST' }).end();
     const admission = limiter.take(clientKey(request.socket.remoteAddress), now().getTime());
     if (!admission.allowed) {
       const minutes = Math.ceil(admission.retryAfterSeconds / 60);

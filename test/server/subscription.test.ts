@@ -173,6 +173,10 @@ describe('signing up', () => {
 
   it('needs at least one theme, and keeps "all themes" open for new ones when every box is ticked', async () => {
     const setup = await setUp();
+    const reload = await fetch(`${setup.server.url}subscribe`, { redirect: 'manual' });
+    expect(reload.status).toBe(303);
+    expect(reload.headers.get('location')).toBe('./#signup');
+    expect((await fetch(`${setup.server.url}subscribe`, { method: 'PUT' })).status).toBe(405);
     expect((await signup(setup, 'none@example.org', [])).status).toBe(400);
     expect((await signup(setup, 'all@example.org')).status).toBe(200);
     expect((await setup.context.store.subscribers.get('all@example.org'))?.themes).toBeUndefined();
@@ -320,5 +324,31 @@ describe('the preference page', () => {
     const theme = themeChoices(context.config)[0]!;
     expect((await fetch(local(setup.server, link), { method: 'POST', body: new URLSearchParams([['action', 'themes'], ['theme', theme]]) })).status).toBe(200);
     expect(await context.store.subscribers.get(setup.smtp.messages[0]!.to[0]!)).toMatchObject({ state: 'active', themes: [theme], origin: 'config' });
+  });
+});
+
+describe('the subscription mails without SMTP', () => {
+  it('are written to data/outbox/subscriptions/ as complete messages, and the log says where', async () => {
+    const { createTestContext } = await import('../support/context.js');
+    const { createSubscriptionMailer } = await import('../../src/jobs/subscription.js');
+    const { renderConfirmationMail } = await import('../../src/output/subscription/email.js');
+    const { readdir, readFile } = await import('node:fs/promises');
+    const context = await createTestContext({ file: { site: { url: 'https://news.example.org/' }, digest: { from: '周刊 <digest@news.example.org>' } } });
+    try {
+      const mailer = createSubscriptionMailer(context.config, context.log);
+      const url = 'https://news.example.org/confirm?t=abc.def';
+      await mailer.send('reader@example.org', renderConfirmationMail({ site: context.config.site, url, themes: '全部主题', schedule: '每周一 08:00（北京时间）发送', days: 7 }));
+      const folder = join(context.config.data, 'outbox', 'subscriptions');
+      const files = await readdir(folder);
+      expect(files).toHaveLength(1);
+      const mail = await simpleParser(await readFile(join(folder, files[0]!)));
+      expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('reader@example.org');
+      expect(mail.subject).toBe('请确认订阅「周刊 · 财经要闻」每周摘要');
+      expect(mail.text).toContain(url);
+      expect(mail.html).toContain(`href="${url}"`);
+      expect(context.log.lines.join('\n')).toContain(join(folder, files[0]!));
+    } finally {
+      await context.store.close();
+    }
   });
 });
