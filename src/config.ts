@@ -59,7 +59,7 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   feeds: null,
   schedule: ['collect', 'digest'],
   digest: ['recipients', 'from', 'unsubscribeMailto', 'maxArticles', 'entriesPerTheme', 'doubleOptIn'],
-  signup: ['burst', 'perHour', 'resendMinutes', 'pendingDays'],
+  signup: ['burst', 'perHour', 'resendMinutes', 'pendingDays', 'trustProxy'],
   smtp: ['host', 'port', 'secure', 'user', 'requireTls', 'caFile', 'attempts', 'retryDelaySeconds'],
   server: ['host', 'port'],
   fetch: ['connectTimeoutSeconds', 'timeoutSeconds', 'maxBytes', 'maxItems'],
@@ -125,7 +125,11 @@ export function loadConfig(
     perHour: signupNumber('perHour', 100_000),
     resendMinutes: signupNumber('resendMinutes', 7 * 24 * 60),
     pendingDays: signupNumber('pendingDays', 365),
+    trustProxy: signupFields.trustProxy === true,
   };
+  if (signupFields.trustProxy !== undefined && typeof signupFields.trustProxy !== 'boolean') {
+    problems.push(`signup.trustProxy: must be true or false, got ${JSON.stringify(signupFields.trustProxy)}`);
+  }
   const smtp = readSmtp(objectAt(fromFile, 'smtp', problems), env, fileDir, problems);
   const taxonomy = readTaxonomy(fromFile.taxonomy, fileDir, problems);
 

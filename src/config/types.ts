@@ -82,4 +82,6 @@ export interface SignupSettings {
   resendMinutes: number;
   /** A signup never confirmed is forgotten after this many days; its link expires with it. */
   pendingDays: number;
+  /** Count clients by the address a reverse proxy adds last to X-Forwarded-For. */
+  trustProxy: boolean;
 }

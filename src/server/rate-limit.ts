@@ -1,4 +1,5 @@
-import { isIPv6 } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { isIP, isIPv6 } from 'node:net';
 
 // A token bucket per client: `burst` requests at once, then `perHour` spread over the hour. Kept
 // in the server's memory (a restart forgets it); the map is pruned of full buckets when it grows,
@@ -53,4 +54,17 @@ export function clientKey(remoteAddress: string | undefined): string {
   const right = tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
   return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/u, '')).join(':')}::/64`;
+}
+
+/**
+ * The client's address: the connection's, or behind a trusted reverse proxy the last address of
+ * X-Forwarded-For (the one the proxy added; those before it are the client's to write).
+ */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const header = request.headers['x-forwarded-for'];
+    const last = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim();
+    if (last && isIP(last)) return last;
+  }
+  return request.socket.remoteAddress;
 }

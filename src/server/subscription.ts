@@ -11,7 +11,7 @@ import { checkAddress } from '../subscribers/address.js';
 import { preferencesUrl, signPreferences, subscriptionSecret, verifyPreferences } from '../subscribers/links.js';
 import { selectThemes, themeChoices } from '../subscribers/themes.js';
 import type { Log } from '../util/log.js';
-import { clientKey, RateLimiter } from './rate-limit.js';
+import { clientAddress, clientKey, RateLimiter } from './rate-limit.js';
 import { readForm, sendPage, tokenOf } from './respond.js';
 import type { RouteHandler } from './server.js';
 
@@ -54,7 +54,8 @@ export function subscriptionRoutes(context: SubscriptionRoutesContext): Record<s
     // A reload or a bookmark of the answer page: back to the form.
     if (request.method === 'GET' || request.method === 'HEAD') return void response.writeHead(303, { Location: './#signup' }).end();
     if (request.method !== 'POST') return void response.writeHead(405, { Allow: 'GET, HEAD, POST' }).end();
-    const admission = limiter.take(clientKey(request.socket.remoteAddress), now().getTime());
+    const client = clientKey(clientAddress(request, config.signup.trustProxy));
+    const admission = limiter.take(client, now().getTime());
     if (!admission.allowed) {
       const minutes = Math.ceil(admission.retryAfterSeconds / 60);
       return sendPage(response, 429, page(zhSubscription.tooManyTitle, [zhSubscription.tooManyBody(minutes)]), {
@@ -68,7 +69,7 @@ export function subscriptionRoutes(context: SubscriptionRoutesContext): Record<s
       : page(zhSubscription.instantTitle, [zhSubscription.instantBody]);
     // A bot filled the field people cannot see: the same answer, nothing stored, nothing sent.
     if ((form.get(HONEYPOT_FIELD) ?? '') !== '') {
-      log.info(`signup with the honeypot filled from ${clientKey(request.socket.remoteAddress)}: ignored`);
+      log.info(`signup with the honeypot filled from ${client}: ignored`);
       return sendPage(response, 200, answer);
     }
     const checked = checkAddress(form.get('address') ?? '');

@@ -30,6 +30,8 @@ export function checkAddress(input: string): AddressCheck {
   const at = text.lastIndexOf('@');
   const local = text.slice(0, at);
   const domainText = text.slice(at + 1);
+  // Legal, but a spreadsheet opening `subscribers export` would take the cell for a formula.
+  if (/^[=+\-@]/u.test(local)) return { problem: 'may not start with =, +, - or @' };
   if (!LOCAL_PART.test(local)) return { problem: 'the part before @ may hold only ASCII letters, digits, dots and !#$%&\'*+/=?^_`{|}~-' };
   if (local.length > MAX_LOCAL) return { problem: `the part before @ is longer than ${MAX_LOCAL} characters` };
   if (domainText.startsWith('[')) return { problem: 'IP address literals are not accepted' };

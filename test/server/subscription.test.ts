@@ -23,7 +23,7 @@ async function setUp(file: Record<string, unknown> = {}, env: { secret?: string 
   return setup;
 }
 
-const signup = (setup: SubscriptionSetup, address: string, themes?: string[], options: { from?: string; honeypot?: string } = {}) =>
+const signup = (setup: SubscriptionSetup, address: string, themes?: string[], options: { from?: string; honeypot?: string; headers?: Record<string, string> } = {}) =>
   postForm(
     `${setup.server.url}subscribe`,
     [['address', address], ...(themes ?? themeChoices(setup.context.config)).map((theme): [string, string] => ['theme', theme]), ['website', options.honeypot ?? '']],
@@ -143,6 +143,20 @@ describe('signing up', () => {
     setup.clock.now = new Date(setup.clock.now.getTime() + 600_000);
     expect((await signup(setup, 'e@example.org')).status).toBe(200);
     expect((await signup(setup, 'f@example.org')).status).toBe(429);
+  });
+
+  it('counts clients by X-Forwarded-For only when signup.trustProxy says a proxy sets it', async () => {
+    const direct = await setUp({ signup: { burst: 1, perHour: 1 } });
+    expect((await signup(direct, 'a@example.org', undefined, { headers: { 'X-Forwarded-For': '198.51.100.1' } })).status).toBe(200);
+    // A client writing the header itself gets nothing from it.
+    expect((await signup(direct, 'b@example.org', undefined, { headers: { 'X-Forwarded-For': '198.51.100.2' } })).status).toBe(429);
+
+    const proxied = await setUp({ signup: { burst: 1, perHour: 1, trustProxy: true } });
+    const via = (address: string, forwarded: string) => signup(proxied, address, undefined, { headers: { 'X-Forwarded-For': forwarded } });
+    expect((await via('a@example.org', '198.51.100.1')).status).toBe(200);
+    expect((await via('b@example.org', '198.51.100.2')).status).toBe(200);
+    // What the client put before the proxy's entry does not count.
+    expect((await via('c@example.org', '203.0.113.9, 198.51.100.1')).status).toBe(429);
   });
 
   it('refuses addresses that are not one plain address, the same way for all, storing nothing', async () => {

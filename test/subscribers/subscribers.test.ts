@@ -31,6 +31,9 @@ describe('checkAddress', () => {
     [`a@${'b'.repeat(64)}.org`],
     [`a@${Array(60).fill('abcd').join('.')}.org`],
     ['a@b@example.org'],
+    ["=cmd|'/C calc'!A0@example.org"],
+    ['+reader@example.org'],
+    ['-reader@example.org'],
     [''],
   ])('refuses %j', (input) => {
     expect(checkAddress(input)).toHaveProperty('problem');

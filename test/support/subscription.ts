@@ -57,7 +57,7 @@ export interface Answer {
 }
 
 /** A form post from a chosen loopback address (127.0.0.1, 127.0.0.2…), as a browser sends it. */
-export function postForm(url: string, fields: [string, string][], options: { from?: string } = {}): Promise<Answer> {
+export function postForm(url: string, fields: [string, string][], options: { from?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
   const body = new URLSearchParams(fields).toString();
   return new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -68,7 +68,7 @@ export function postForm(url: string, fields: [string, string][], options: { fro
         path: target.pathname + target.search,
         method: 'POST',
         localAddress: options.from ?? '127.0.0.1',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), ...options.headers },
       },
       (response) => {
         const chunks: Buffer[] = [];
