@@ -6,6 +6,7 @@ import { isEmailAddress } from './config/digest.js';
 import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import { runThemesCommand, THEMES_HELP } from './cli/themes.js';
+import { SUBSCRIBERS_HELP } from './cli/subscribers-help.js';
 import type { CollectSummary } from './jobs/collect.js';
 import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
@@ -32,6 +33,7 @@ const SHARED_OPTIONS = {
   until: { type: 'string' },
   to: { type: 'string', multiple: true },
   'from-archive': { type: 'boolean' },
+  themes: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -67,6 +69,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> 
   start: ['host', 'port'],
   digest: ['dry-run', 'week', 'since', 'until', 'to'],
   themes: ['from-archive'],
+  subscribers: ['themes'],
 };
 const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
 
@@ -74,7 +77,7 @@ const ARCHIVE_FILE = 'zhoukan.db';
 
 interface Run {
   values: ParsedOptions;
-  /** Words after the command's name (only `themes` takes any). */
+  /** Words after the command's name (`themes` and `subscribers` take them). */
   positionals: string[];
   config: Readonly<Config>;
   log: Log;
@@ -129,6 +132,24 @@ const COMMANDS: Record<string, Command> = {
     positionals: true,
     run: (run) => runThemesCommand(run.positionals, { fromArchive: run.values['from-archive'] ?? false }, run),
   },
+  subscribers: {
+    summary: 'the digest\'s subscribers: subscribers list|add|remove|import FILE.csv|export',
+    usage: 'zhoukan subscribers list|add ADDR...|remove ADDR...|import FILE.csv|export [options]',
+    extraHelp: SUBSCRIBERS_HELP,
+    positionals: true,
+    run: async (run) => {
+      const { runSubscribersCommand } = await import('./cli/subscribers.js');
+      return runSubscribersCommand({
+        args: run.positionals,
+        ...(run.values.themes !== undefined ? { themes: run.values.themes } : {}),
+        config: run.config,
+        store: run.store,
+        log: run.log,
+        now: new Date(),
+        write: (text) => process.stdout.write(text),
+      });
+    },
+  },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',
     usage: 'zhoukan serve [options]',
@@ -143,7 +164,7 @@ Usage: zhoukan <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(11)} ${command.summary}`)
   .join('\n')}
 
 Run "zhoukan <command> --help" for a command's options.`;
@@ -249,11 +270,20 @@ async function build(run: Run): Promise<number> {
 }
 
 async function serve(run: Run): Promise<number> {
-  const { startServer } = await import('./server/server.js');
-  const server = await startServer({ root: run.config.output, host: run.config.server.host, port: run.config.server.port, log: run.log });
-  process.stdout.write(`zhoukan: serving ${run.config.output} at ${server.url} (Ctrl-C to stop)\n`);
+  const [{ startServer }, { serverRoutes }, { createSubscriptionMailer, expirePendingSignups }] = await Promise.all([
+    import('./server/server.js'),
+    import('./server/routes.js'),
+    import('./jobs/subscription.js'),
+  ]);
+  const { config, store, log } = run;
+  const mailer = createSubscriptionMailer(config, log);
+  await expirePendingSignups({ config, store, log, now: new Date() });
+  const routes = serverRoutes({ config, store, log, mail: mailer.send });
+  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
+  process.stdout.write(`zhoukan: serving ${config.output} at ${server.url} (Ctrl-C to stop)\n`);
   await waitForAbort(run.signal);
   await server.close();
+  mailer.close();
   return 0;
 }
 

@@ -13,7 +13,7 @@ import { isValidZone } from './util/time.js';
 // Validated once, every problem listed, then frozen. The only reader of process.env.
 
 export type { SmtpSettings } from './config/smtp.js';
-export type { Config, DigestSettings, FeedSource, FolderSource, SmtpConfig } from './config/types.js';
+export type { Config, DigestSettings, FeedSource, FolderSource, SignupSettings, SmtpConfig } from './config/types.js';
 
 export interface ConfigOverrides {
   configFile?: string;
@@ -40,6 +40,8 @@ const DEFAULTS = {
   sources: ['seeds'],
   schedule: { collect: '*/30 * * * *', digest: '0 8 * * 1' },
   digest: { from: '周刊 <digest@localhost>', maxArticles: 100, entriesPerTheme: 6 },
+  // A person signs up once or twice; a script from one address is stopped after a few.
+  signup: { burst: 5, perHour: 20, resendMinutes: 15, pendingDays: 7 },
   server: { host: '127.0.0.1', port: 8080 },
   // maxItems: real feeds carry 10 to 50 items, a few some hundreds (the longest of our corpus, a
   // podcast, 190); a feed of 100,000 items would otherwise be cleaned and published whole.
@@ -56,7 +58,8 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   sources: null,
   feeds: null,
   schedule: ['collect', 'digest'],
-  digest: ['recipients', 'from', 'unsubscribeMailto', 'maxArticles', 'entriesPerTheme'],
+  digest: ['recipients', 'from', 'unsubscribeMailto', 'maxArticles', 'entriesPerTheme', 'doubleOptIn'],
+  signup: ['burst', 'perHour', 'resendMinutes', 'pendingDays', 'trustProxy'],
   smtp: ['host', 'port', 'secure', 'user', 'requireTls', 'caFile', 'attempts', 'retryDelaySeconds'],
   server: ['host', 'port'],
   fetch: ['connectTimeoutSeconds', 'timeoutSeconds', 'maxBytes', 'maxItems'],
@@ -114,6 +117,19 @@ export function loadConfig(
   const digestCron = stringAt(schedule, 'schedule.digest', problems) ?? DEFAULTS.schedule.digest;
   if (!isCronExpression(digestCron)) problems.push(`schedule.digest: "${digestCron}" is not a cron expression (e.g. "0 8 * * 1")`);
   const digest = readDigest(objectAt(fromFile, 'digest', problems), DEFAULTS.digest, problems);
+  const signupFields = objectAt(fromFile, 'signup', problems);
+  const signupNumber = (key: keyof typeof DEFAULTS.signup, max: number) =>
+    wholeNumberAt(signupFields, `signup.${key}`, undefined, { min: 1, max }, problems) ?? DEFAULTS.signup[key];
+  const signup = {
+    burst: signupNumber('burst', 10_000),
+    perHour: signupNumber('perHour', 100_000),
+    resendMinutes: signupNumber('resendMinutes', 7 * 24 * 60),
+    pendingDays: signupNumber('pendingDays', 365),
+    trustProxy: signupFields.trustProxy === true,
+  };
+  if (signupFields.trustProxy !== undefined && typeof signupFields.trustProxy !== 'boolean') {
+    problems.push(`signup.trustProxy: must be true or false, got ${JSON.stringify(signupFields.trustProxy)}`);
+  }
   const smtp = readSmtp(objectAt(fromFile, 'smtp', problems), env, fileDir, problems);
   const taxonomy = readTaxonomy(fromFile.taxonomy, fileDir, problems);
 
@@ -174,6 +190,7 @@ export function loadConfig(
     feeds,
     schedule: { collect: collectCron, digest: digestCron },
     digest,
+    signup,
     ...(smtp ? { smtp } : {}),
     ...(taxonomy ? { taxonomy } : {}),
     ...(themeModel ? { themeModel } : {}),

@@ -7,7 +7,8 @@ import { withJobLock } from './jobs/lock.js';
 import { runCollectAndBuild } from './jobs/pipeline.js';
 import { startScheduler } from './scheduler.js';
 import { startServer } from './server/server.js';
-import { unsubscribeRoute } from './server/unsubscribe.js';
+import { serverRoutes } from './server/routes.js';
+import { createSubscriptionMailer, expirePendingSignups } from './jobs/subscription.js';
 import { archiveFault } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 import { waitForAbort } from './util/abort.js';
@@ -45,9 +46,11 @@ export async function runService(service: ServiceContext): Promise<number> {
       throw fault;
     }
   };
-  const routes = { '/unsubscribe': unsubscribeRoute({ config, store, log }) };
+  const mailer = createSubscriptionMailer(config, log);
+  const routes = { ...serverRoutes({ config, store, log, mail: mailer.send }) };
   const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
   const collectAndBuild = async (alwaysBuild: boolean) => {
+    await expirePendingSignups({ config, store, log, now: new Date() });
     const summary = await runCollectAndBuild(service.jobContext(), { lockWaitMs: 0, alwaysBuild });
     const parts = [describeCollect(summary.collect)];
     if (summary.build) parts.push(describeBuild(summary.build, config));
@@ -63,6 +66,7 @@ export async function runService(service: ServiceContext): Promise<number> {
   await reportingFaults(() => collectAndBuild(true))().catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
   if (damaged.signal.aborted) {
     await server.close();
+    mailer.close();
     return 1;
   }
   const scheduler = startScheduler(
@@ -78,5 +82,6 @@ export async function runService(service: ServiceContext): Promise<number> {
   log.info(damaged.signal.aborted ? 'stopping: the archive is damaged' : 'stopping: finishing the running job');
   await scheduler.stop();
   await server.close();
+  mailer.close();
   return damaged.signal.aborted ? 1 : 0;
 }

@@ -38,7 +38,16 @@ export function readDigest(
     if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);
     return value;
   };
-  return { recipients, from: sender, unsubscribeMailto, maxArticles: whole('maxArticles', 1000), entriesPerTheme: whole('entriesPerTheme', 50) };
+  const doubleOptIn = from.doubleOptIn ?? true;
+  if (typeof doubleOptIn !== 'boolean') problems.push(`digest.doubleOptIn: must be true or false, got ${JSON.stringify(doubleOptIn)}`);
+  return {
+    recipients,
+    from: sender,
+    unsubscribeMailto,
+    maxArticles: whole('maxArticles', 1000),
+    entriesPerTheme: whole('entriesPerTheme', 50),
+    doubleOptIn: doubleOptIn !== false,
+  };
 }
 
 /**

@@ -36,6 +36,8 @@ export interface Config {
   /** Cron expressions, read in `timeZone`. */
   schedule: { collect: string; digest: string };
   digest: DigestSettings;
+  /** The signup form's limits (server/subscription.ts). */
+  signup: SignupSettings;
   /** Absent when no SMTP server is configured: the digest then goes to data/outbox/. */
   smtp?: SmtpConfig;
   /** Themes for the digest; undefined groups by clustering alone. */
@@ -67,4 +69,19 @@ export interface DigestSettings {
   maxArticles: number;
   /** Entries shown per theme in the e-mail; the rest are on the web copy. */
   entriesPerTheme: number;
+  /** The signup form sends a confirmation link and subscribes only once it is followed (default true). */
+  doubleOptIn: boolean;
+}
+
+export interface SignupSettings {
+  /** Signups one client address may make at once (the token bucket's size). */
+  burst: number;
+  /** ... and then per hour (the bucket's refill rate). */
+  perHour: number;
+  /** At most one confirmation (or "manage your subscription") mail per address in this many minutes. */
+  resendMinutes: number;
+  /** A signup never confirmed is forgotten after this many days; its link expires with it. */
+  pendingDays: number;
+  /** Count clients by the address a reverse proxy adds last to X-Forwarded-For. */
+  trustProxy: boolean;
 }

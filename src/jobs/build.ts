@@ -16,6 +16,7 @@ import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
 import { SyncBatch } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
+import { themeChoices } from '../subscribers/themes.js';
 import type { JobContext } from './context.js';
 import { idAuthorityOf } from './identity.js';
 
@@ -76,6 +77,7 @@ export class Build {
       site: { ...config.site, idAuthority: await idAuthorityOf(context) },
       timeZone: config.timeZone,
       pageContent: pageMainContent,
+      signupThemes: themeChoices(config),
     };
     const fingerprint = outputFingerprint(options);
     const full = (await store.getMeta(BUILT_FINGERPRINT)) !== fingerprint || !existsSync(join(config.output, INDEX_FILE));

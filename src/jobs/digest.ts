@@ -15,6 +15,8 @@ import { writeFileAtomic } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
+import { preferencesUrlFor } from '../subscribers/links.js';
+import { themeChoices } from '../subscribers/themes.js';
 import type { JobContext } from './context.js';
 
 export interface DigestOptions {
@@ -188,7 +190,11 @@ async function deliver(
 
 function messageFor(digest: Digest, recipient: string, messageId: string, context: JobContext): DigestMessage {
   const { config } = context;
-  const rendered = renderDigestEmail(digest, { ...renderOptions(digest, context), unsubscribe: unsubscribeFor(recipient, context) });
+  const rendered = renderDigestEmail(digest, {
+    ...renderOptions(digest, context),
+    unsubscribe: unsubscribeFor(recipient, context),
+    preferencesUrl: preferencesUrlFor(recipient, config),
+  });
   return {
     from: config.digest.from,
     to: recipient,
@@ -225,7 +231,7 @@ async function writeWebCopy(digest: Digest, context: JobContext): Promise<string
   const { config } = context;
   const path = join(config.output, digestWebCopyPath(digest.id));
   await writeDigestWebCopy(path, renderDigestPage(digest, renderOptions(digest, context)));
-  await writeDigestArchive({ dir: config.output, site: config.site, pageContent: pageMainContent });
+  await writeDigestArchive({ dir: config.output, site: { ...config.site, signupThemes: themeChoices(config) }, pageContent: pageMainContent });
   return path;
 }
 

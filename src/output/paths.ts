@@ -53,3 +53,13 @@ export function feedFormatOf(path: string): FeedFormat | undefined {
   if (name.endsWith('.json')) return 'json';
   return undefined;
 }
+
+/**
+ * The server's routes (server/), as paths under site.url: the signup form posts to SUBSCRIBE_PATH,
+ * the confirmation mail links CONFIRM_PATH, every digest links PREFERENCES_PATH and UNSUBSCRIBE_PATH.
+ * Each takes its signed token as `?t=`.
+ */
+export const SUBSCRIBE_PATH = 'subscribe';
+export const CONFIRM_PATH = 'confirm';
+export const PREFERENCES_PATH = 'preferences';
+export const UNSUBSCRIBE_PATH = 'unsubscribe';

@@ -23,6 +23,8 @@ export interface OutputOptions {
   timeZone: string;
   /** What the digest feeds carry of a web copy (the cleaning stage's `pageMainContent`). */
   pageContent: PageContent;
+  /** The themes the signup form offers. */
+  signupThemes?: readonly string[];
 }
 
 /** How many files a write changed, and how many it left as they were. */
@@ -88,13 +90,13 @@ export async function writeDigestWebCopy(path: string, html: string): Promise<bo
  * Rewrites the digest feeds, their pages and digests/index.html from the web copies in digests/,
  * e.g. after writing one. True when a file changed.
  */
-export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title'>; pageContent: PageContent }): Promise<boolean> {
+export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title' | 'signupThemes'>; pageContent: PageContent }): Promise<boolean> {
   const { written } = await writeAll(options.dir, await digestFiles(options.dir, options.site, options.pageContent));
   return written > 0;
 }
 
 /** The digest feeds and their pages, then the archive page that announces them. */
-async function digestFiles(dir: string, site: Pick<PageSite, 'url' | 'title'>, pageContent: PageContent): Promise<FileToWrite[]> {
+async function digestFiles(dir: string, site: Pick<PageSite, 'url' | 'title' | 'signupThemes'>, pageContent: PageContent): Promise<FileToWrite[]> {
   const archive = await listDigestWebCopies(dir);
   const { shown, entries } = await readDigestFeedEntries(dir, archive, site, pageContent);
   const feeds = renderDigestFeeds(entries, site);
@@ -153,7 +155,13 @@ export function outputFingerprint(options: OutputOptions): string {
 }
 
 function pageSite(options: OutputOptions): PageSite {
-  return { url: options.site.url, title: options.site.title, description: options.site.description, timeZone: options.timeZone };
+  return {
+    url: options.site.url,
+    title: options.site.title,
+    description: options.site.description,
+    timeZone: options.timeZone,
+    ...(options.signupThemes ? { signupThemes: options.signupThemes } : {}),
+  };
 }
 
 async function writeAll(dir: string, files: FileToWrite[], batch?: SyncBatch): Promise<WriteCount> {

@@ -28,7 +28,10 @@ export function unsubscribeRoute(context: { config: Readonly<Config>; store: Sto
     }
     if (request.method === 'POST') {
       await readBody(request);
-      await store.digests.unsubscribe(address, 'https', now());
+      const at = now();
+      await store.digests.unsubscribe(address, 'https', at);
+      const subscriber = await store.subscribers.get(address);
+      if (subscriber && subscriber.state !== 'unsubscribed') await store.subscribers.put({ ...subscriber, state: 'unsubscribed', updatedAt: at });
       log.info(`unsubscribed ${address}`);
       send(response, 200, renderNoticePage(zhUnsubscribe.doneTitle, zhUnsubscribe.doneBody(address), config.site));
       return;

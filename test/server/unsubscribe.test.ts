@@ -55,6 +55,17 @@ describe('/unsubscribe', () => {
     expect(await context.store.digests.isUnsubscribed('other@example.org')).toBe(false);
   });
 
+  it('marks the subscriber as unsubscribed too, keeping the rest of the record', async () => {
+    const { context, server } = await setUp();
+    const at = new Date('2026-03-01T00:00:00Z');
+    await context.store.subscribers.put({ address: 'reader@example.org', state: 'active', themes: ['宏观经济'], origin: 'form', createdAt: at, updatedAt: at, confirmedAt: at, softBounces: 0 });
+    const url = `${server.url}unsubscribe?t=${signRecipient(SECRET, 'reader@example.org')}`;
+    expect((await fetch(url)).status).toBe(200);
+    expect((await context.store.subscribers.get('reader@example.org'))?.state).toBe('active');
+    expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
+    expect(await context.store.subscribers.get('reader@example.org')).toMatchObject({ state: 'unsubscribed', themes: ['宏观经济'], origin: 'form', confirmedAt: at });
+  });
+
   it('refuses forged or damaged tokens and other methods', async () => {
     const { context, server } = await setUp();
     const forged = signRecipient('another-secret', 'reader@example.org');

@@ -4,6 +4,7 @@ import { escapeHtml } from '../../util/text.js';
 import { joinUrl } from '../../util/url.js';
 import { digestFeeds, joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
 import { renderFeedLinks } from '../site/theme-page.js';
+import { renderSignupForm } from '../site/signup-form.js';
 import { zh, zhDigest, zhSite } from '../zh.js';
 import { DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, DIGESTS_FOLDER, digestWebCopyPath, feedPagePath, INDEX_FILE } from '../paths.js';
 
@@ -90,7 +91,7 @@ export async function listDigestWebCopies(outputDir: string): Promise<DigestArch
 }
 
 /** digests/index.html */
-export function renderDigestArchivePage(entries: readonly DigestArchiveEntry[], site: Pick<PageSite, 'url' | 'title'>): string {
+export function renderDigestArchivePage(entries: readonly DigestArchiveEntry[], site: Pick<PageSite, 'url' | 'title' | 'signupThemes'>): string {
   const root = '../';
   const feeds = digestFeeds(site);
   return renderPage(site, {
@@ -103,7 +104,8 @@ export function renderDigestArchivePage(entries: readonly DigestArchiveEntry[], 
     main: `<h1>${zhSite.nav.digests}</h1>
 <p class="lede">${escapeHtml(zhSite.digestArchiveNote(site.title))}</p>
 <p class="subscribe-row">${zhSite.subscribeDigests}：${renderFeedLinks(feeds, root)}</p>
-${entries.length ? renderDigestList(entries) : `<p>${zhSite.noDigests}</p>`}`,
+${entries.length ? renderDigestList(entries) : `<p>${zhSite.noDigests}</p>`}
+${renderSignupForm(root, site.signupThemes ?? [])}`,
   });
 }
 

@@ -12,6 +12,8 @@ import { zh, zhDigest } from '../zh.js';
 export interface EmailHtmlOptions {
   subject: string;
   unsubscribe?: { url?: string; mailto: string };
+  /** The recipient's own preference page (themes, pause, unsubscribe). */
+  preferencesUrl?: string;
 }
 
 /**
@@ -124,7 +126,7 @@ export function renderEmailHtml(view: DigestView, options: EmailHtmlOptions): st
 ${masthead(view)}
 ${contents(view)}
 ${view.themes.map((theme) => themeSection(theme, view.webCopyUrl)).join('\n')}
-${footer(view, options.unsubscribe)}
+${footer(view, options.unsubscribe, options.preferencesUrl)}
 </table>
 <!--[if mso]></td></tr></table><![endif]-->
 </td></tr></table>
@@ -188,10 +190,14 @@ function entryBlock(entry: EntryView): string {
 </td>${thumbnail}</tr></table>`;
 }
 
-function footer(view: DigestView, unsubscribe: EmailHtmlOptions['unsubscribe']): string {
+function footer(view: DigestView, unsubscribe: EmailHtmlOptions['unsubscribe'], preferencesUrl: string | undefined): string {
+  const links = [
+    ...(preferencesUrl ? [`<a href="${escapeHtml(preferencesUrl)}">${zhDigest.preferencesLink}</a>`] : []),
+    ...(unsubscribe ? [unsubscribeLine(unsubscribe)] : []),
+  ];
   return `<tr><td class="footer">
 <p>${escapeHtml(zhDigest.why(view.site.title))}</p>
-${unsubscribe ? `<p>${unsubscribeLine(unsubscribe)}</p>` : ''}
+${links.length ? `<p>${links.join(zhDigest.separator)}</p>` : ''}
 <p><a class="url" href="${escapeHtml(view.site.url)}">${escapeHtml(view.site.url)}</a></p>
 </td></tr>`;
 }

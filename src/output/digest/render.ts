@@ -19,6 +19,8 @@ export interface DigestRenderOptions {
   webCopyUrl: string;
   /** Per recipient; omitted in the web copy. https one-click URL only when site.url is https. */
   unsubscribe?: { url?: string; mailto: string };
+  /** Per recipient; omitted in the web copy: their preference page (themes, pause, unsubscribe). */
+  preferencesUrl?: string;
   /** Entries shown per theme in the email before "查看全部N篇" links to the web copy. Default 6. */
   entriesPerTheme?: number;
 }
@@ -50,7 +52,7 @@ export function renderDigestEmail(
   const subject = digestSubject(digest, options.timeZone);
   const render = (cap: number) => {
     const shown = limitEntries(view, perTheme, cap);
-    return { shown, html: renderEmailHtml(shown, { subject, unsubscribe: options.unsubscribe }) };
+    return { shown, html: renderEmailHtml(shown, { subject, unsubscribe: options.unsubscribe, preferencesUrl: options.preferencesUrl }) };
   };
 
   // Cap the total shown until the HTML fits; a few rounds at most, as each scales by the overshoot.
@@ -63,11 +65,11 @@ export function renderDigestEmail(
     cap = Math.min(shownCount - 1, Math.floor((shownCount * EMAIL_HTML_MAX_BYTES * 0.95) / size));
     result = render(cap);
   }
-  const text = renderEmailText(result.shown, { unsubscribe: options.unsubscribe });
+  const text = renderEmailText(result.shown, { unsubscribe: options.unsubscribe, preferencesUrl: options.preferencesUrl });
   return { subject, html: result.html, text };
 }
 
-export function renderDigestPage(digest: Digest, options: Omit<DigestRenderOptions, 'unsubscribe'>): string {
+export function renderDigestPage(digest: Digest, options: Omit<DigestRenderOptions, 'unsubscribe' | 'preferencesUrl'>): string {
   return renderPageHtml(viewOf(digest, options), { title: digestSubject(digest, options.timeZone) });
 }
 

@@ -11,7 +11,7 @@ import { parseMailto } from '../../util/url.js';
 export const TEXT_WIDTH = 76;
 const INDENT = '   ';
 
-export function renderEmailText(view: DigestView, options: { unsubscribe?: { url?: string; mailto: string } }): string {
+export function renderEmailText(view: DigestView, options: { unsubscribe?: { url?: string; mailto: string }; preferencesUrl?: string }): string {
   const blocks: string[][] = [
     [...wrap(`${view.site.title}${zhDigest.separator}${view.week}`), ...wrap(`${view.period}${zhDigest.separator}${zhDigest.total(view.total)}`)],
     [`${zhDigest.viewInBrowser}${zhDigest.colon}`, view.webCopyUrl],
@@ -21,7 +21,7 @@ export function renderEmailText(view: DigestView, options: { unsubscribe?: { url
     blocks.push([zhDigest.contents, ...view.themes.flatMap((theme, index) => wrap(`${index + 1}. ${zhDigest.themeHeading(theme.name, theme.count)}`, '', INDENT))]);
   }
   for (const theme of view.themes) blocks.push(...themeBlocks(theme, view.webCopyUrl));
-  blocks.push(footer(view, options.unsubscribe));
+  blocks.push(footer(view, options.unsubscribe, options.preferencesUrl));
   return stripInvalidXmlChars(`${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`);
 }
 
@@ -43,8 +43,9 @@ function entryLines(entry: EntryView, number: number): string[] {
   return lines;
 }
 
-function footer(view: DigestView, unsubscribe: { url?: string; mailto: string } | undefined): string[] {
+function footer(view: DigestView, unsubscribe: { url?: string; mailto: string } | undefined, preferencesUrl: string | undefined): string[] {
   const lines = ['-- ', ...wrap(zhDigest.why(view.site.title))];
+  if (preferencesUrl) lines.push(`${zhDigest.preferencesLink}${zhDigest.colon}`, preferencesUrl);
   if (unsubscribe?.url) lines.push(`${zhDigest.unsubscribeLink}${zhDigest.colon}`, unsubscribe.url);
   else if (unsubscribe) {
     const mailto = parseMailto(unsubscribe.mailto);

@@ -3,6 +3,7 @@ import { renderArticleList } from './article-list.js';
 import { digestFeeds, renderPage, siteFeeds, type PageSite } from './page-layout.js';
 import { themeSize, type SiteTheme } from './site-themes.js';
 import { renderFeedLinks, themeFeeds } from './theme-page.js';
+import { renderSignupForm } from './signup-form.js';
 import { zhSite } from '../zh.js';
 import { DIGEST_ARCHIVE_FILE, themePagePath } from '../paths.js';
 
@@ -21,7 +22,7 @@ export function renderIndexPage(themes: readonly SiteTheme[], site: PageSite): s
     canonical: site.url,
     feeds: [...siteFeeds(site), ...digestFeeds(site), ...themes.flatMap((theme) => themeFeeds(theme, site))],
     mainClass: 'home',
-    main: [intro, themeNav(themes), ...themes.map((theme) => themeSection(theme, site)), digestsSection(site), subscribeSection(themes, site)]
+    main: [intro, themeNav(themes), ...themes.map((theme) => themeSection(theme, site)), digestsSection(site), renderSignupForm('', site.signupThemes ?? []), subscribeSection(themes, site)]
       .filter(Boolean)
       .join('\n'),
   });

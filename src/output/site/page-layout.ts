@@ -13,6 +13,8 @@ export interface PageSite {
   title: string;
   description: string;
   timeZone: string;
+  /** The themes the signup form offers (subscribers/themes.ts); none: the form has no checkboxes. */
+  signupThemes?: readonly string[];
 }
 
 /** A feed announced for autodiscovery (`<link rel="alternate">`). */

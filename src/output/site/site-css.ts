@@ -148,7 +148,21 @@ main.digest { padding-bottom: 1rem; }
 
 /* Short pages with a message, e.g. unsubscribing */
 main.notice { padding: 2rem 0; }
-main.notice button { font: inherit; padding: 0.5em 1.5em; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
+main.notice button, .signup button { font: inherit; padding: 0.5em 1.5em; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
+main.notice button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
+main.notice .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 1rem 0; }
+main.notice .actions form { margin: 0; }
+
+/* The e-mail signup form (index, theme pages, digest archive) and the preference page */
+.signup { margin: 2rem 0; padding: 1rem 1.25rem; background: var(--quote); border-left: 3px solid var(--accent); }
+.signup h2 { margin-top: 0; }
+.signup label, .choose-themes label { display: inline-flex; align-items: center; gap: 0.3rem; }
+.signup input[type="email"] { font: inherit; width: 100%; max-width: 24rem; padding: 0.35em 0.5em; border: 1px solid var(--muted); border-radius: 4px; background: var(--background); color: var(--text); }
+.signup .field label { display: block; }
+fieldset.choose-themes { margin: 0.75rem 0; padding: 0.5rem 0.75rem; border: 1px solid var(--rule); }
+fieldset.choose-themes ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.15rem 1.25rem; }
+/* The honeypot: out of sight and out of the tab order; aria-hidden keeps screen readers away. */
+.signup .hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 `;
 
 /** The site's icon (assets/icon.svg): 周 on the accent colour. */

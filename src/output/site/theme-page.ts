@@ -4,6 +4,7 @@ import { renderArticleList } from './article-list.js';
 import { siteFeeds, renderPage, type FeedLink, type PageSite } from './page-layout.js';
 import { themeSize, type SiteTheme } from './site-themes.js';
 import { zh, zhSite } from '../zh.js';
+import { renderSignupForm } from './signup-form.js';
 import { feedPagePath, themeFeedPaths, themePagePath } from '../paths.js';
 
 // A theme's page, themes/<slug>.html: its articles among the newest, and its feeds.
@@ -39,6 +40,7 @@ export function renderThemePage(theme: SiteTheme, site: PageSite): string {
     main: `<h1>${escapeHtml(theme.name)}</h1>
 <p class="facts">${escapeHtml(zhSite.themeNote(themeSize(theme)))}${keywords}</p>
 <p class="subscribe-row">${zhSite.subscribeTheme}：${renderFeedLinks(feeds, root)}</p>
-${renderArticleList(theme.entries, root, site.timeZone)}`,
+${renderArticleList(theme.entries, root, site.timeZone)}
+${renderSignupForm(root, site.signupThemes ?? [])}`,
   });
 }
