@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { isEmailAddress } from './config/digest.js';
@@ -11,7 +10,8 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { archiveFault, SqliteStore } from './store/sqlite.js';
+import { archiveFault, archiveLocation, openArchive, type ArchiveLocation } from './store/open.js';
+import type { Store } from './store/store.js';
 import { waitForAbort } from './util/abort.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { isoWeekRange, parseDate } from './util/time.js';
@@ -68,15 +68,13 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> 
 };
 const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
 
-const ARCHIVE_FILE = 'zhoukan.db';
-
 interface Run {
   values: ParsedOptions;
   /** Words after the command's name (only `themes` takes any). */
   positionals: string[];
   config: Readonly<Config>;
   log: Log;
-  store: SqliteStore;
+  store: Store;
   signal: AbortSignal;
 }
 
@@ -329,8 +327,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
-  let archive: string | undefined;
-  let store: SqliteStore | undefined;
+  let archive: ArchiveLocation | undefined;
+  let store: Store | undefined;
   try {
     const config = loadConfig({
       configFile: values.config,
@@ -342,8 +340,8 @@ async function main(argv: string[]): Promise<number> {
       port: values.port,
     });
     command.checkOptions?.(values, config);
-    archive = join(config.data, ARCHIVE_FILE);
-    store = SqliteStore.open(archive, { log });
+    archive = archiveLocation(config);
+    store = await openArchive(archive, { log });
     return await command.run({ values, positionals, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError && error.code === 'USAGE') {
@@ -362,16 +360,16 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    await closeArchive(store, log);
+    if (archive) await closeArchive(store, archive, log);
   }
 }
 
 /** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
-async function closeArchive(store: SqliteStore | undefined, log: Log): Promise<void> {
+async function closeArchive(store: Store | undefined, archive: ArchiveLocation, log: Log): Promise<void> {
   try {
     await store?.close();
   } catch (error) {
-    log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
+    log.error(archiveFault(error, archive)?.message ?? `${archive.path}: closing the archive failed: ${describeError(error)}`);
   }
 }
 
