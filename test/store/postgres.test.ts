@@ -1,7 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { PgStore } from '../../src/store/postgres.js';
 import type { SaveResult } from '../../src/store/store.js';
+import { PROJECT_ROOT } from '../support/cli.js';
 import { startCluster, type TestCluster } from '../support/postgres.js';
 import { lacks, needs } from '../support/requirements.js';
 import { article } from './conformance.js';
@@ -66,17 +70,29 @@ describe.skipIf(lacks(needs.postgres, 'the PostgreSQL archive under concurrency'
     expect(new Set(slugs).size).toBe(40);
   });
 
-  it('frees the job lock of an instance whose connection died', async () => {
+  it('frees the job lock of an instance that was killed', async () => {
     const url = await cluster.freshDatabase();
-    const [dying, survivor] = await Promise.all([open(url), open(url)]);
-    expect(await dying!.tryLock('collect', now)).toBeDefined();
-    expect(await survivor!.tryLock('collect', now)).toBeUndefined();
-    expect((await survivor!.lockHolder('collect'))?.pid).toBe(process.pid);
-    // The process is gone: the server ends its sessions (here: closing the pool drops them).
-    await dying!.close();
-    expect(await survivor!.lockHolder('collect')).toBeUndefined();
-    const taken = await survivor!.tryLock('collect', now);
+    const survivor = await open(url);
+    // Another instance (a process of its own) takes the lock, then dies without releasing it.
+    const script = `import { PgStore } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'dist/store/postgres.js')).href)};
+      const store = await PgStore.open(process.env.URL);
+      if (await store.tryLock('collect', new Date())) console.log('locked');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, URL: url }, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('locked') ? resolve() : undefined));
+      child.on('exit', () => reject(new Error('the locking process ended before it took the lock')));
+    });
+    expect(await survivor.tryLock('collect', now)).toBeUndefined();
+    expect((await survivor.lockHolder('collect'))?.pid).toBe(child.pid);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    // The server ends the dead process's session, and its advisory lock with it.
+    await vi.waitFor(async () => expect(await survivor.lockHolder('collect')).toBeUndefined(), { timeout: 20_000, interval: 100 });
+    const taken = await survivor.tryLock('collect', now);
     expect(taken).toBeDefined();
+    expect((await survivor.lockHolder('collect'))?.pid).toBe(process.pid);
     await taken?.release();
   });
 
