@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { isEmailAddress } from './config/digest.js';
@@ -10,7 +11,9 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { archiveFault, archiveLocation, openArchive, type ArchiveLocation } from './store/open.js';
+import { archiveFault, archiveLocation, openArchive, sqliteLocation, type ArchiveLocation } from './store/open.js';
+import { SqliteStore } from './store/sqlite.js';
+import { pgFault, redactUrl } from './store/pg-faults.js';
 import type { Store } from './store/store.js';
 import { waitForAbort } from './util/abort.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
@@ -60,11 +63,19 @@ const DIGEST_HELP = `
 
 Without SMTP settings (SMTP_URL, or smtp.host in the config) the e-mail is written to data/outbox/.`;
 
+const MIGRATE_HELP = `
+  --to URL        the empty PostgreSQL database to copy into, e.g. postgres://zhoukan@db.example.org/zhoukan
+                  (give the password in PGPASSWORD: a URL on the command line is visible to other users)
+
+The archive copied is data/zhoukan.db (see --data), whatever ZHOUKAN_DATABASE_URL says. Stop the
+instances that write to it first; the copy is one transaction and every table's count is checked.`;
+
 /** Options that only some commands take. */
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> = {
   serve: ['host', 'port'],
   start: ['host', 'port'],
   digest: ['dry-run', 'week', 'since', 'until', 'to'],
+  migrate: ['to'],
 };
 const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
 
@@ -84,6 +95,8 @@ interface Command {
   extraHelp?: string;
   /** Checks the options against the configuration before any work; throws a USAGE error. */
   checkOptions?(values: ParsedOptions, config: Readonly<Config>): void;
+  /** The SQLite archive in data/ whatever the configuration selects (`migrate` copies it). */
+  sqliteArchive?: boolean;
   /** Takes arguments besides its options (`themes train FILE`). */
   positionals?: boolean;
   run(run: Run): Promise<number>;
@@ -124,6 +137,14 @@ const COMMANDS: Record<string, Command> = {
     extraHelp: THEMES_HELP,
     positionals: true,
     run: (run) => runThemesCommand(run.positionals, run.config, run.log),
+  },
+  migrate: {
+    summary: 'copy the SQLite archive into an empty PostgreSQL database: migrate --to postgres://…',
+    usage: 'zhoukan migrate --to postgres://user@host:5432/database [options]',
+    extraHelp: MIGRATE_HELP,
+    sqliteArchive: true,
+    checkOptions: (values, config) => void migrationTarget(values, config),
+    run: migrate,
   },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',
@@ -253,6 +274,37 @@ async function serve(run: Run): Promise<number> {
   return 0;
 }
 
+/** The URL of `migrate --to`, checked, with an existing SQLite archive to copy. */
+function migrationTarget(values: ParsedOptions, config: Readonly<Config>): string {
+  const [url, ...more] = values.to ?? [];
+  if (!url || more.length > 0) throw new AppError('USAGE', '--to: give the PostgreSQL database to copy into, once (--to postgres://user@host:5432/database)');
+  if (!/^postgres(ql)?:\/\//u.test(url)) throw new AppError('USAGE', `--to: ${redactUrl(url)} is not a PostgreSQL URL (postgres://user@host:5432/database)`);
+  const source = sqliteLocation(config).path;
+  if (!existsSync(source)) throw new AppError('USAGE', `${source}: no archive to copy (see --data)`);
+  return url;
+}
+
+async function migrate(run: Run): Promise<number> {
+  const url = migrationTarget(run.values, run.config);
+  if (!(run.store instanceof SqliteStore)) throw new Error('migrate reads the SQLite archive');
+  const [{ PgStore }, { copyToPostgres }] = await Promise.all([import('./store/postgres.js'), import('./store/copy-to-postgres.js')]);
+  const where = redactUrl(url);
+  let target: Store | undefined;
+  try {
+    const opened = await PgStore.open(url);
+    target = opened;
+    const copied = await copyToPostgres(run.store, opened);
+    const width = Math.max(...copied.map(({ table }) => table.length));
+    process.stdout.write(`zhoukan: copied ${run.store.path} to ${where}; the count of every table checked:\n`);
+    for (const { table, rows } of copied) process.stdout.write(`  ${table.padEnd(width)} ${rows}\n`);
+    return 0;
+  } catch (error) {
+    throw pgFault(error, where) ?? error;
+  } finally {
+    await target?.close();
+  }
+}
+
 async function start(run: Run): Promise<number> {
   const { runService } = await import('./service.js');
   noteUnsubscribeLinks(run);
@@ -340,7 +392,7 @@ async function main(argv: string[]): Promise<number> {
       port: values.port,
     });
     command.checkOptions?.(values, config);
-    archive = archiveLocation(config);
+    archive = command.sqliteArchive ? sqliteLocation(config) : archiveLocation(config);
     store = await openArchive(archive, { log });
     return await command.run({ values, positionals, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {

@@ -16,6 +16,11 @@ export type ArchiveLocation = { kind: 'sqlite'; path: string } | { kind: 'postgr
 
 export function archiveLocation(config: Pick<Config, 'data' | 'database'>): ArchiveLocation {
   if (config.database) return { kind: 'postgres', path: redactUrl(config.database.url), url: config.database.url };
+  return sqliteLocation(config);
+}
+
+/** The SQLite archive in data/, whatever the configuration selects. */
+export function sqliteLocation(config: Pick<Config, 'data'>): ArchiveLocation {
   return { kind: 'sqlite', path: join(config.data, ARCHIVE_FILE) };
 }
 
