@@ -4,12 +4,12 @@ import { AppError, describeError } from '../errors.js';
 import { pgFault, redactUrl } from './pg-faults.js';
 import type { Article, SourceState } from '../model.js';
 import { shortHash } from '../util/hash.js';
-import { slugFor } from '../util/slug.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgDigestRecords } from './postgres-digests.js';
 import { PgSubscriberRecords } from './postgres-subscribers.js';
-import { articleHashes, fromRow, toRow, type ArticleRow } from './rows.js';
-import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, NewArticle, SaveResult, Store } from './store.js';
+import { PgBatch } from './pg-batch.js';
+import { fromRow, type ArticleRow } from './rows.js';
+import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, SaveResult, Store } from './store.js';
 
 // The archive on a PostgreSQL server through `pg` (a pool of connections): the implementation of
 // Store that several instances can share. The only importer of pg besides the job queue. Each
@@ -174,89 +174,15 @@ export class PgStore implements Store {
   async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
     return this.transaction(async (client) => {
       const { rows } = await client.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'revision' FOR UPDATE`);
-      const counter = { revision: Number(rows[0]?.value ?? '0') };
-      const start = counter.revision;
-      const ids = items.flatMap((item) => (item.article ? [item.article.id] : []));
-      const known = await client.query<Known & { id: string }>('SELECT id, slug, content_hash, duplicate_of FROM articles WHERE id = ANY($1::text[])', [ids]);
-      const existing = new Map<string, Known>(known.rows.map((row) => [row.id, row]));
-      const results: SaveResult[] = [];
-      for (const item of items) results.push(await this.saveOne(client, item, now, counter, existing));
-      if (counter.revision !== start) {
-        await client.query(`INSERT INTO meta (key, value) VALUES ('revision', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [
-          String(counter.revision),
-        ]);
+      const start = Number(rows[0]?.value ?? '0');
+      const batch = await PgBatch.load(client, items, now, start);
+      const results = items.map((item) => batch.save(item));
+      await batch.write(client);
+      if (batch.currentRevision !== start) {
+        await client.query(`UPDATE meta SET value = $1 WHERE key = 'revision'`, [String(batch.currentRevision)]);
       }
       return results;
     });
-  }
-
-  private async saveOne(client: pg.PoolClient, item: CollectedItem, now: Date, counter: { revision: number }, existing: Map<string, Known>): Promise<SaveResult> {
-    let result: SaveResult = { outcome: 'skipped' };
-    if (item.article) result = await this.saveArticle(client, item.article, now, counter, existing);
-    if (item.file) {
-      await client.query(
-        `INSERT INTO files (source, path, size, mtime_ms, content_hash, article_id, problem, deleted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
-         ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
-           content_hash = excluded.content_hash, article_id = excluded.article_id, problem = excluded.problem, deleted_at = NULL`,
-        [item.file.source, item.file.path, item.file.size, item.file.mtimeMs, item.file.contentHash, result.id ?? null, item.problem ?? null],
-      );
-    }
-    return result;
-  }
-
-  private async saveArticle(
-    client: pg.PoolClient,
-    article: NewArticle,
-    now: Date,
-    counter: { revision: number },
-    existing: Map<string, Known>,
-  ): Promise<SaveResult> {
-    const { content: contentHash, body: bodyHash } = articleHashes(article);
-    const row = toRow(article);
-    const known = existing.get(article.id);
-    if (known) {
-      if (known.content_hash === contentHash) return { outcome: 'unchanged', id: article.id };
-      const revision = (counter.revision += 1);
-      // An edit without its own `updated` date is dated by when it was seen.
-      const updated = article.updated ?? now;
-      await client.query(
-        `UPDATE articles SET source = $2, path = $3, link = $4, title = $5, published = $6, date_guessed = $7, updated = $8,
-           author = $9, categories = $10, html = $11, text = $12, simplified_text = $13, summary = $14, length = $15, images = $16,
-           lead_image = $17, meta = $18, content_hash = $19, body_hash = $20, last_changed = $21, revision = $22
-         WHERE id = $1`,
-        [...articleValues({ ...row, updated: updated.getTime() }), contentHash, bodyHash, now.getTime(), revision],
-      );
-      existing.set(article.id, { ...known, content_hash: contentHash });
-      return {
-        outcome: 'updated',
-        id: article.id,
-        revision,
-        ...(known.duplicate_of === null ? { published: { ...article, updated, slug: known.slug } } : {}),
-      };
-    }
-
-    const wanted = slugFor(article);
-    const { rows } = await client.query<{ original: string | null; taken: boolean }>(
-      `SELECT (SELECT id FROM articles WHERE body_hash = $1 AND duplicate_of IS NULL AND $3 ORDER BY first_seen, revision LIMIT 1) AS original,
-              EXISTS (SELECT 1 FROM articles WHERE slug = $2) AS taken`,
-      [bodyHash, wanted, article.text.trim() !== ''],
-    );
-    const original = rows[0]?.original ?? null;
-    // Slugs are fixed when an article is first archived, so its page never moves.
-    const slug = rows[0]?.taken ? `${wanted}-${shortHash(article.id, 8)}` : wanted;
-    const revision = (counter.revision += 1);
-    await client.query(
-      `INSERT INTO articles (id, source, path, link, title, published, date_guessed, updated, author, categories, html, text,
-         simplified_text, summary, length, images, lead_image, meta, content_hash, body_hash, slug, duplicate_of, first_seen,
-         last_changed, revision, first_revision)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23, $24, $24)`,
-      [...articleValues(row), contentHash, bodyHash, slug, original, now.getTime(), revision],
-    );
-    existing.set(article.id, { slug, content_hash: contentHash, duplicate_of: original });
-    return original
-      ? { outcome: 'duplicate', id: article.id, duplicateOf: original, revision }
-      : { outcome: 'new', id: article.id, revision, published: { ...article, slug } };
   }
 
   async revision(): Promise<number> {
@@ -403,37 +329,6 @@ export class PgStore implements Store {
     const held = rows[0];
     return held ? { pid: held.pid, host: held.host, since: new Date(held.acquired_at) } : undefined;
   }
-}
-
-/** What saveCollected needs of an article already archived. */
-interface Known {
-  slug: string;
-  content_hash: string;
-  duplicate_of: string | null;
-}
-
-/** The article's columns in the order of the INSERT and UPDATE statements ($1 to $18). */
-function articleValues(row: ReturnType<typeof toRow>): unknown[] {
-  return [
-    row.id,
-    row.source,
-    row.path,
-    row.link,
-    row.title,
-    row.published,
-    row.dateGuessed,
-    row.updated,
-    row.author,
-    row.categories,
-    row.html,
-    row.text,
-    row.simplifiedText,
-    row.summary,
-    row.length,
-    row.images,
-    row.leadImage,
-    row.meta,
-  ];
 }
 
 async function migrate(client: pg.PoolClient): Promise<void> {

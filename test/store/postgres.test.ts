@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { PgStore } from '../../src/store/postgres.js';
-import type { SaveResult } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { CollectedItem, SaveResult, Store } from '../../src/store/store.js';
 import { PROJECT_ROOT } from '../support/cli.js';
 import { startCluster, type TestCluster } from '../support/postgres.js';
 import { lacks, needs } from '../support/requirements.js';
@@ -68,6 +71,59 @@ describe.skipIf(lacks(needs.postgres, 'the PostgreSQL archive under concurrency'
     expect(await one!.revision()).toBe(40);
     const slugs = (await one!.latestArticles(100)).map((a) => a.slug);
     expect(new Set(slugs).size).toBe(40);
+  });
+
+  it('decides each item of a batch as the SQLite archive does: repeats, edits and duplicates within one batch', async () => {
+    const pg = await open(await cluster.freshDatabase());
+    const sqlite = SqliteStore.open(join(await mkdtemp(join(tmpdir(), 'zhoukan-store-')), 'zhoukan.db'));
+    const later = new Date(now.getTime() + 60_000);
+    const file = (path: string, size: number) => ({ source: 'seeds', path, size, mtimeMs: 1, contentHash: `h${size}` });
+    const batches: [CollectedItem[], Date][] = [
+      [[{ article: article('tag:x:a', '甲。') }, { article: article('tag:x:b', '乙。') }], now],
+      [
+        [
+          // an id twice in one batch: new, then edited
+          { article: article('tag:x:c', '丙。'), file: file('c.txt', 1) },
+          { article: article('tag:x:c', '丙，改过。'), file: file('c.txt', 2) },
+          // an original edited to a new body, and a new article with that body after it
+          { article: article('tag:x:a', '新的甲。') },
+          { article: article('tag:x:d', ' 新的 甲。') },
+          // the old body of the edited original: no longer anyone's, so original again
+          { article: article('tag:x:e', '甲。') },
+          // a duplicate of an article new in this batch, and of one archived before
+          { article: article('tag:x:f', '丙，改过。') },
+          { article: article('tag:x:g', '乙。') },
+          // the same slug wanted twice (same source and path)
+          { article: article('tag:y:h', '辛。', { path: 'same.txt' }) },
+          { article: article('tag:y:i', '壬。', { path: 'same.txt' }) },
+          { article: article('tag:x:b', '乙。') },
+          { article: article('tag:x:j', '') },
+          { article: article('tag:x:k', '') },
+          { file: file('bad.txt', 3), problem: 'broken' },
+        ],
+        later,
+      ],
+      [[{ article: article('tag:x:f', '丁。') }, { article: article('tag:x:l', '丁。') }, { article: article('tag:x:c', '丙，又改。', { updated: later }) }], later],
+    ];
+    for (const [items, at] of batches) {
+      expect(await pg.saveCollected(items, at)).toEqual(await sqlite.saveCollected(items, at));
+    }
+    const all = async (store: Store) => {
+      const revisions = await store.revisionsSince(0);
+      const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'j', 'k', 'l'].map((id) => `tag:x:${id}`);
+      return {
+        revisions,
+        articles: await store.articlesAtRevisions(revisions),
+        byId: await Promise.all([...ids, 'tag:y:h', 'tag:y:i'].map((id) => store.getArticle(id))),
+        counts: await store.counts(),
+        files: [...(await store.fileStates('seeds')).entries()].sort(),
+        unsent: await store.digests.unsentArticles(undefined, 100),
+        // first_revision: what arrived after a revision, an article archived then edited in one batch included
+        unsentAfter: await Promise.all([2, 3, 4].map((after) => store.digests.unsentArticles(after, 100))),
+      };
+    };
+    expect(await all(pg)).toEqual(await all(sqlite));
+    await sqlite.close();
   });
 
   it('frees the job lock of an instance that was killed', async () => {
