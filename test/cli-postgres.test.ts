@@ -77,6 +77,27 @@ describe.skipIf(lacks(needs.postgres, 'the command line on a PostgreSQL archive'
     expect(refused.stderr).not.toContain('not-the-secret');
   });
 
+  it('refuses a second collect while another process holds the lock in the database, naming it without the password', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'zhoukan-cli-pg-'));
+    const url = await cluster.freshDatabase();
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ lockWaitSeconds: 1 }));
+    const store = await PgStore.open(url);
+    try {
+      const lock = await store.tryLock('collect', new Date());
+      expect(lock).toBeDefined();
+      const args = ['collect', '--source', SEEDS, '--data', join(cwd, 'data')];
+      const refused = await runCli(args, { cwd, env: { ZHOUKAN_DATABASE_URL: url } });
+      expect(refused.code).toBe(1);
+      const where = `postgres://postgres@127\\.0\\.0\\.1:${cluster.port}/`;
+      expect(refused.stderr).toMatch(new RegExp(`another collect is running on ${where}\\w+ \\(process ${process.pid} on .*\\); try again when it has finished`, 'u'));
+      expect(refused.stderr).not.toContain(cluster.password);
+      await lock?.release();
+      expect((await runCli(args, { cwd, env: { ZHOUKAN_DATABASE_URL: url } })).code).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a password in the config file and takes it from PGPASSWORD', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'zhoukan-cli-pg-'));
     const url = await cluster.freshDatabase();

@@ -24,6 +24,9 @@ const TYPES = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** How long to wait for a connection to the server (or a free one in the pool). */
+const CONNECT_TIMEOUT_MS = 30_000;
+
 /** The first key of zhoukan's advisory locks ("zk"), so they do not collide with another program's on a shared database. */
 const LOCK_CLASS = 0x7a6b;
 /** The second key of the lock that serialises schema migrations (job locks use hashtext(kind)). */
@@ -65,7 +68,14 @@ export class PgStore implements Store {
    */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
     const where = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 8, types: TYPES, application_name: 'zhoukan' });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 8,
+      types: TYPES,
+      application_name: 'zhoukan',
+      // A server behind a firewall that drops packets would otherwise hold the run for minutes.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     // An idle connection that the server drops is an error event on the pool; without a listener
     // it would end the process. The next query opens a new connection and meets the fault itself.
     pool.on('error', () => undefined);
