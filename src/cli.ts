@@ -45,7 +45,8 @@ const SHARED_HELP = `Options:
   --source DIR    a folder of posts; repeat for more; replaces the configured folders for this run
   --feed URL      an RSS, Atom or JSON feed; repeat for more; replaces the configured feeds for this run
   --output DIR    where feeds and pages are written (default: output/)
-  --data DIR      where the archive is kept (default: data/, the archive is data/zhoukan.db)
+  --data DIR      where the archive is kept (default: data/, the archive is data/zhoukan.db;
+                  ZHOUKAN_DATABASE_URL=postgres://… keeps it on a PostgreSQL server instead)
   -q, --quiet     print only warnings, errors and the summary line
   -h, --help      show this help`;
 
