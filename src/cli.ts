@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { isEmailAddress } from './config/digest.js';
@@ -12,7 +12,10 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { archiveFault, SqliteStore } from './store/sqlite.js';
+import { archiveFault, archiveLocation, openArchive, sqliteLocation, type ArchiveLocation } from './store/open.js';
+import { SqliteStore } from './store/sqlite.js';
+import { pgFault, redactUrl } from './store/pg-faults.js';
+import type { Store } from './store/store.js';
 import { waitForAbort } from './util/abort.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { isoWeekRange, parseDate } from './util/time.js';
@@ -45,7 +48,8 @@ const SHARED_HELP = `Options:
   --source DIR    a folder of posts; repeat for more; replaces the configured folders for this run
   --feed URL      an RSS, Atom or JSON feed; repeat for more; replaces the configured feeds for this run
   --output DIR    where feeds and pages are written (default: output/)
-  --data DIR      where the archive is kept (default: data/, the archive is data/zhoukan.db)
+  --data DIR      where the archive is kept (default: data/, the archive is data/zhoukan.db;
+                  ZHOUKAN_DATABASE_URL=postgres://… keeps it on a PostgreSQL server instead)
   -q, --quiet     print only warnings, errors and the summary line
   -h, --help      show this help`;
 
@@ -63,6 +67,13 @@ const DIGEST_HELP = `
 
 Without SMTP settings (SMTP_URL, or smtp.host in the config) the e-mail is written to data/outbox/.`;
 
+const MIGRATE_HELP = `
+  --to URL        the empty PostgreSQL database to copy into, e.g. postgres://zhoukan@db.example.org/zhoukan
+                  (give the password in PGPASSWORD: a URL on the command line is visible to other users)
+
+The archive copied is data/zhoukan.db (see --data), whatever ZHOUKAN_DATABASE_URL says. Stop the
+instances that write to it first; the copy is one transaction and every table's count is checked.`;
+
 /** Options that only some commands take. */
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> = {
   serve: ['host', 'port'],
@@ -70,10 +81,9 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> 
   digest: ['dry-run', 'week', 'since', 'until', 'to'],
   themes: ['from-archive'],
   subscribers: ['themes'],
+  migrate: ['to'],
 };
 const SPECIFIC_OPTIONS = new Set(Object.values(COMMAND_OPTIONS).flat());
-
-const ARCHIVE_FILE = 'zhoukan.db';
 
 interface Run {
   values: ParsedOptions;
@@ -81,7 +91,7 @@ interface Run {
   positionals: string[];
   config: Readonly<Config>;
   log: Log;
-  store: SqliteStore;
+  store: Store;
   signal: AbortSignal;
 }
 
@@ -91,6 +101,8 @@ interface Command {
   extraHelp?: string;
   /** Checks the options against the configuration before any work; throws a USAGE error. */
   checkOptions?(values: ParsedOptions, config: Readonly<Config>): void;
+  /** The SQLite archive in data/ whatever the configuration selects (`migrate` copies it). */
+  sqliteArchive?: boolean;
   /** Takes arguments besides its options (`themes train FILE`). */
   positionals?: boolean;
   run(run: Run): Promise<number>;
@@ -149,6 +161,14 @@ const COMMANDS: Record<string, Command> = {
         write: (text) => process.stdout.write(text),
       });
     },
+  },
+  migrate: {
+    summary: 'copy the SQLite archive into an empty PostgreSQL database: migrate --to postgres://…',
+    usage: 'zhoukan migrate --to postgres://user@host:5432/database [options]',
+    extraHelp: MIGRATE_HELP,
+    sqliteArchive: true,
+    checkOptions: (values, config) => void migrationTarget(values, config),
+    run: migrate,
   },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',
@@ -287,6 +307,37 @@ async function serve(run: Run): Promise<number> {
   return 0;
 }
 
+/** The URL of `migrate --to`, checked, with an existing SQLite archive to copy. */
+function migrationTarget(values: ParsedOptions, config: Readonly<Config>): string {
+  const [url, ...more] = values.to ?? [];
+  if (!url || more.length > 0) throw new AppError('USAGE', '--to: give the PostgreSQL database to copy into, once (--to postgres://user@host:5432/database)');
+  if (!/^postgres(ql)?:\/\//u.test(url)) throw new AppError('USAGE', `--to: ${redactUrl(url)} is not a PostgreSQL URL (postgres://user@host:5432/database)`);
+  const source = sqliteLocation(config).path;
+  if (!existsSync(source)) throw new AppError('USAGE', `${source}: no archive to copy (see --data)`);
+  return url;
+}
+
+async function migrate(run: Run): Promise<number> {
+  const url = migrationTarget(run.values, run.config);
+  if (!(run.store instanceof SqliteStore)) throw new Error('migrate reads the SQLite archive');
+  const [{ PgStore }, { copyToPostgres }] = await Promise.all([import('./store/postgres.js'), import('./store/copy-to-postgres.js')]);
+  const where = redactUrl(url);
+  let target: Store | undefined;
+  try {
+    const opened = await PgStore.open(url);
+    target = opened;
+    const copied = await copyToPostgres(run.store, opened);
+    const width = Math.max(...copied.map(({ table }) => table.length));
+    process.stdout.write(`zhoukan: copied ${run.store.path} to ${where}; the count of every table checked:\n`);
+    for (const { table, rows } of copied) process.stdout.write(`  ${table.padEnd(width)} ${rows}\n`);
+    return 0;
+  } catch (error) {
+    throw pgFault(error, where) ?? error;
+  } finally {
+    await target?.close();
+  }
+}
+
 async function start(run: Run): Promise<number> {
   const { runService } = await import('./service.js');
   noteUnsubscribeLinks(run);
@@ -361,8 +412,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
-  let archive: string | undefined;
-  let store: SqliteStore | undefined;
+  let archive: ArchiveLocation | undefined;
+  let store: Store | undefined;
   try {
     const config = loadConfig({
       configFile: values.config,
@@ -374,8 +425,8 @@ async function main(argv: string[]): Promise<number> {
       port: values.port,
     });
     command.checkOptions?.(values, config);
-    archive = join(config.data, ARCHIVE_FILE);
-    store = SqliteStore.open(archive, { log });
+    archive = command.sqliteArchive ? sqliteLocation(config) : archiveLocation(config);
+    store = await openArchive(archive, { log });
     return await command.run({ values, positionals, config, log, store, signal: abortOnSignals(log).signal });
   } catch (error) {
     if (error instanceof AppError && error.code === 'USAGE') {
@@ -394,16 +445,16 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    await closeArchive(store, log);
+    if (archive) await closeArchive(store, archive, log);
   }
 }
 
 /** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
-async function closeArchive(store: SqliteStore | undefined, log: Log): Promise<void> {
+async function closeArchive(store: Store | undefined, archive: ArchiveLocation, log: Log): Promise<void> {
   try {
     await store?.close();
   } catch (error) {
-    log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
+    log.error(archiveFault(error, archive)?.message ?? `${archive.path}: closing the archive failed: ${describeError(error)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from './errors.js';
+import { readDatabase } from './config/database.js';
 import { readDigest, readTaxonomy } from './config/digest.js';
 import { readSmtp } from './config/smtp.js';
 import type { Config } from './config/types.js';
@@ -67,6 +68,7 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   workers: null,
   output: null,
   data: null,
+  database: ['url'],
   taxonomy: null,
   themeModel: null,
   $schema: null,
@@ -166,6 +168,7 @@ export function loadConfig(
       ? resolve(cwd, env.ZHOUKAN_DATA)
       : resolve(fileDir, stringAt(fromFile, 'data', problems) ?? DEFAULTS.data);
 
+  const database = readDatabase(objectAt(fromFile, 'database', problems), env, problems);
   const themeModel = readThemeModelSetting(fromFile.themeModel, fileDir, data, problems);
 
   const idAuthority = stringAt(site, 'site.idAuthority', problems);
@@ -201,6 +204,7 @@ export function loadConfig(
     ...(workers !== undefined ? { workers } : {}),
     output,
     data,
+    ...(database ? { database } : {}),
   });
 }
 

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'SOURCE_NOT_FEED'
   | 'STORE_IO'
   | 'STORE_DAMAGED'
+  | 'STORE_NOT_EMPTY'
   | 'OUTPUT_IO'
   | 'MAIL_SEND'
   | 'MAIL_BOUNCES'

@@ -9,7 +9,7 @@ import { startScheduler } from './scheduler.js';
 import { startServer } from './server/server.js';
 import { serverRoutes } from './server/routes.js';
 import { createSubscriptionMailer, expirePendingSignups } from './jobs/subscription.js';
-import { archiveFault } from './store/sqlite.js';
+import { archiveFault, archiveLocation } from './store/open.js';
 import type { Store } from './store/store.js';
 import { waitForAbort } from './util/abort.js';
 import type { Log } from './util/log.js';
@@ -40,7 +40,7 @@ export async function runService(service: ServiceContext): Promise<number> {
     try {
       await job();
     } catch (error) {
-      const fault = archiveFault(error, store.path);
+      const fault = archiveFault(error, archiveLocation(config));
       if (!fault) throw error;
       if (fault.code === 'STORE_DAMAGED') damaged.abort();
       throw fault;

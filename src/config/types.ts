@@ -3,6 +3,7 @@
 
 import type { ThemeModelSetting } from '../themes/model-file.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
+import type { DatabaseConfig } from './database.js';
 import type { SmtpConfig } from './smtp.js';
 
 export type { SmtpConfig } from './smtp.js';
@@ -57,6 +58,8 @@ export interface Config {
   output: string;
   /** Absolute path of the data folder (archive, identity, outbox). */
   data: string;
+  /** A PostgreSQL archive (ZHOUKAN_DATABASE_URL or database.url); absent: the SQLite archive in `data`. */
+  database?: DatabaseConfig;
 }
 
 export interface DigestSettings {

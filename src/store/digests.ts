@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Article, Digest } from '../model.js';
 import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest, ThemedArticle } from './store.js';
 import { normalizeAddress } from './address.js';
+import { addNamedThemes, reviveDigest } from './digest-content.js';
 import { fromRow, type ArticleRow } from './rows.js';
 
 // Digests, their deliveries and unsubscribes. A delivery is recorded before the message is handed
@@ -79,10 +80,7 @@ export class DigestRecords implements DigestStore {
       .iterate() as IterableIterator<{ content: string }>;
     const themeOf = new Map<string, string>();
     for (const { content } of digests) {
-      for (const theme of reviveDigest(content).themes) {
-        if (theme.kind !== 'taxonomy') continue;
-        for (const entry of theme.entries) if (!themeOf.has(entry.id) && themeOf.size < limit) themeOf.set(entry.id, theme.name);
-      }
+      addNamedThemes(reviveDigest(content), themeOf, limit);
       if (themeOf.size >= limit) break;
     }
     const select = this.db.prepare('SELECT * FROM articles WHERE id = ? AND duplicate_of IS NULL');
@@ -196,10 +194,4 @@ export class DigestRecords implements DigestStore {
       ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
     }));
   }
-}
-
-function reviveDigest(content: string): Digest {
-  return JSON.parse(content, (key, value: unknown) =>
-    typeof value === 'string' && /^(periodStart|periodEnd|createdAt|published)$/.test(key) ? new Date(value) : value,
-  ) as Digest;
 }

@@ -371,6 +371,41 @@ export class SqliteStore implements Store {
     };
   }
 
+  /**
+   * Runs `read` inside one read transaction, so that what it reads with `exportRows` and
+   * `countRows` is one consistent state of the archive, whatever other processes write meanwhile.
+   */
+  async readConsistently<T>(read: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN');
+    try {
+      this.sql('SELECT 1 FROM meta LIMIT 1').get(); // the snapshot starts with the first read
+      return await read();
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  /**
+   * The rows of a table in batches, ordered by `keys` (its primary key), for copying the archive
+   * elsewhere. Table, keys and filter come from the program, never from input.
+   */
+  async *exportRows(table: string, keys: readonly string[], filter = '1', batchSize = 500): AsyncGenerator<Record<string, unknown>[]> {
+    const order = keys.join(', ');
+    const first = this.db.prepare(`SELECT * FROM ${table} WHERE ${filter} ORDER BY ${order} LIMIT ?`);
+    const next = this.db.prepare(`SELECT * FROM ${table} WHERE ${filter} AND (${order}) > (${keys.map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ?`);
+    let rows = first.all(batchSize) as Record<string, unknown>[];
+    while (rows.length > 0) {
+      yield rows;
+      const last = rows[rows.length - 1] as Record<string, unknown>;
+      rows = next.all(...keys.map((key) => last[key]), batchSize) as Record<string, unknown>[];
+    }
+  }
+
+  /** How many rows a table holds (for checking a copy). */
+  async countRows(table: string): Promise<number> {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  }
+
   /** Who holds a lock, for messages. */
   async lockHolder(kind: string): Promise<{ pid: number; host: string; since: Date } | undefined> {
     const held = this.sql('SELECT owner, pid, host, acquired_at FROM locks WHERE kind = ?').get(kind) as LockRow | undefined;

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { SHARED } from './cli.js';
+import { postgresBinDir } from './postgres.js';
 
 // What some tests need beyond `npm ci`: the shared/ folder beside the clone (corpora and tools) and
 // Debian packages. A test whose requirement is missing is skipped, and the skip is written down for
@@ -66,6 +67,11 @@ export const needs = {
       if (sharedMissing()) return sharedMissing();
       return existsSync('/usr/sbin/postfix') ? undefined : 'Postfix not installed';
     }),
+  },
+  postgres: {
+    name: 'PostgreSQL (a throwaway server per test file, for the archive on PostgreSQL)',
+    install: 'sudo apt-get install -y postgresql',
+    missing: once(() => (postgresBinDir() ? undefined : 'initdb and pg_ctl not found under /usr/lib/postgresql/*/bin')),
   },
 } satisfies Record<string, Requirement>;
 
