@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from './config.js';
-import { isEmailAddress } from './config/digest.js';
+import type { Config } from './config.js';
 import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import { runThemesCommand, THEMES_HELP } from './cli/themes.js';
@@ -11,8 +10,9 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { archiveFault, SqliteStore } from './store/sqlite.js';
+import type { SqliteStore } from './store/sqlite.js';
 import { waitForAbort } from './util/abort.js';
+import { isEmailAddress } from './util/email.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { isoWeekRange, parseDate } from './util/time.js';
 
@@ -329,6 +329,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
+  // Loaded only now: help and usage errors answer without the configuration's and the archive's modules.
+  const [{ loadConfig }, { archiveFault, SqliteStore }] = await Promise.all([import('./config.js'), import('./store/sqlite.js')]);
   let archive: string | undefined;
   let store: SqliteStore | undefined;
   try {
@@ -362,16 +364,12 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    closeArchive(store, log);
-  }
-}
-
-/** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
-function closeArchive(store: SqliteStore | undefined, log: Log): void {
-  try {
-    store?.close();
-  } catch (error) {
-    log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
+    // A fault on closing is reported, as the run's work is already committed.
+    try {
+      store?.close();
+    } catch (error) {
+      log.error(archiveFault(error, store?.path ?? ARCHIVE_FILE)?.message ?? `${store?.path}: closing the archive failed: ${describeError(error)}`);
+    }
   }
 }
 
