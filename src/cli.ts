@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from './config.js';
-import { isEmailAddress } from './config/digest.js';
+import type { Config } from './config.js';
 import { AppError, describeError } from './errors.js';
 import { describeBuild, describeCollect, describeDigest, plural } from './cli/summary.js';
 import { runThemesCommand, THEMES_HELP } from './cli/themes.js';
@@ -12,11 +11,11 @@ import type { JobContext } from './jobs/context.js';
 import { withJobLock } from './jobs/lock.js';
 import type { DigestOptions } from './jobs/digest.js';
 import type { ThemeGrouper } from './themes/grouper.js';
-import { archiveFault, archiveLocation, openArchive, sqliteLocation, type ArchiveLocation } from './store/open.js';
-import { SqliteStore } from './store/sqlite.js';
+import { archiveLocation, sqliteLocation, type ArchiveLocation } from './store/location.js';
 import { pgFault, redactUrl } from './store/pg-faults.js';
 import type { Store } from './store/store.js';
 import { waitForAbort } from './util/abort.js';
+import { isEmailAddress } from './util/email.js';
 import { createConsoleLog, escapeControls, type Log } from './util/log.js';
 import { isoWeekRange, parseDate } from './util/time.js';
 
@@ -319,8 +318,12 @@ function migrationTarget(values: ParsedOptions, config: Readonly<Config>): strin
 
 async function migrate(run: Run): Promise<number> {
   const url = migrationTarget(run.values, run.config);
+  const [{ SqliteStore }, { PgStore }, { copyToPostgres }] = await Promise.all([
+    import('./store/sqlite.js'),
+    import('./store/postgres.js'),
+    import('./store/copy-to-postgres.js'),
+  ]);
   if (!(run.store instanceof SqliteStore)) throw new Error('migrate reads the SQLite archive');
-  const [{ PgStore }, { copyToPostgres }] = await Promise.all([import('./store/postgres.js'), import('./store/copy-to-postgres.js')]);
   const where = redactUrl(url);
   let target: Store | undefined;
   try {
@@ -412,6 +415,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createConsoleLog({ quiet: values.quiet });
+  // Loaded only now: help and usage errors answer without the configuration's and the archive's modules.
+  const [{ loadConfig }, { archiveFault, openArchive }] = await Promise.all([import('./config.js'), import('./store/open.js')]);
   let archive: ArchiveLocation | undefined;
   let store: Store | undefined;
   try {
@@ -445,16 +450,12 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    if (archive) await closeArchive(store, archive, log);
-  }
-}
-
-/** Closes the archive; a fault on closing is reported, as the run's work is already committed. */
-async function closeArchive(store: Store | undefined, archive: ArchiveLocation, log: Log): Promise<void> {
-  try {
-    await store?.close();
-  } catch (error) {
-    log.error(archiveFault(error, archive)?.message ?? `${archive.path}: closing the archive failed: ${describeError(error)}`);
+    // A fault on closing is reported, as the run's work is already committed.
+    try {
+      await store?.close();
+    } catch (error) {
+      if (archive) log.error(archiveFault(error, archive)?.message ?? `${archive.path}: closing the archive failed: ${describeError(error)}`);
+    }
   }
 }
 

@@ -3,16 +3,11 @@ import { resolve } from 'node:path';
 import type { DigestSettings } from './types.js';
 import { DEFAULT_TAXONOMY } from '../themes/default-taxonomy.js';
 import { validateTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
+import { isEmailAddress } from '../util/email.js';
 import { numberAt, removeUnsafeKeys, stringAt } from './fields.js';
 
 // The digest: who gets it and the themes it is grouped by (how it is sent: smtp.ts).
 
-const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/u;
-
-/** A bare e-mail address (`reader@example.org`), as recipients and --to take. */
-export function isEmailAddress(value: string): boolean {
-  return ADDRESS.test(value);
-}
 
 export function readDigest(
   from: Record<string, unknown>,
@@ -24,15 +19,15 @@ export function readDigest(
   if (!Array.isArray(listed)) problems.push('digest.recipients: must be a list of e-mail addresses');
   else {
     listed.forEach((entry, index) => {
-      if (typeof entry === 'string' && ADDRESS.test(entry.trim())) recipients.push(entry.trim());
+      if (typeof entry === 'string' && isEmailAddress(entry.trim())) recipients.push(entry.trim());
       else problems.push(`digest.recipients[${index}]: ${JSON.stringify(entry)} is not an e-mail address`);
     });
   }
   const sender = stringAt(from, 'digest.from', problems) ?? defaults.from;
   const senderAddress = /<([^>]+)>\s*$/u.exec(sender)?.[1] ?? sender;
-  if (!ADDRESS.test(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
+  if (!isEmailAddress(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
   const unsubscribeMailto = stringAt(from, 'digest.unsubscribeMailto', problems) ?? senderAddress;
-  if (!ADDRESS.test(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
+  if (!isEmailAddress(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
   const whole = (key: 'maxArticles' | 'entriesPerTheme', max: number) => {
     const value = numberAt(from, `digest.${key}`, problems) ?? defaults[key];
     if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);

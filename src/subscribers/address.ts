@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url';
-import { isEmailAddress } from '../config/digest.js';
+import { isEmailAddress } from '../util/email.js';
 import { normalizeAddress } from '../store/address.js';
 
 // What the signup form and the operator's commands accept as an address, and the one form it is

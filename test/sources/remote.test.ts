@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError, type FetchFeedOptions, fetchFeed, parseRetryAfter } from '../../src/sources/remote.js';
 import { type FeedServer, startFeedServer } from '../support/feed-server.js';
+import { startUnansweredPort } from '../support/unanswered-port.js';
 
 const FEEDS = fileURLToPath(new URL('../fixtures/wild/feeds/', import.meta.url));
 const FEED_PATH = '/wild-items.xml';
@@ -211,9 +212,23 @@ describe('fetchFeed: HTTP errors', () => {
 });
 
 describe('fetchFeed: timeouts, size cap and broken connections', () => {
-  it('gives up on a server that never answers at the connect timeout', async () => {
+  it('gives up on a connection that never completes at the connect timeout', async () => {
+    // Only the connect limit can end this fetch: no handshake comes, and the total limit is far off.
+    const unanswered = await startUnansweredPort();
+    try {
+      const url = `http://127.0.0.1:${unanswered.port}/feed.xml`;
+      const { error, ms } = await failure(url, { connectTimeoutMs: 300, totalTimeoutMs: 10_000 });
+      expect(error.code).toBe('FETCH_TIMEOUT');
+      expect(error.message).toBe(`${url}: no response within 300 ms`);
+      expect(ms).toBeGreaterThanOrEqual(290);
+    } finally {
+      await unanswered.close();
+    }
+  });
+
+  it('gives up on a server that accepts and never answers at the connect timeout', async () => {
     const url = server.url('/_fault/hang');
-    const { error, ms } = await failure(url, { connectTimeoutMs: 300, totalTimeoutMs: 5000 });
+    const { error, ms } = await failure(url, { connectTimeoutMs: 300, totalTimeoutMs: 10_000 });
     expect(error.code).toBe('FETCH_TIMEOUT');
     expect(error.message).toBe(`${url}: no response within 300 ms`);
     expect(ms).toBeGreaterThanOrEqual(290);

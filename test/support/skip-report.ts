@@ -13,6 +13,8 @@ interface Skip {
 }
 
 export default function setup(): () => void {
+  // Each project of the config runs this; the first one keeps the log and prints the block.
+  if (process.env.ZHOUKAN_SKIP_LOG) return () => undefined;
   const dir = mkdtempSync(join(tmpdir(), 'zhoukan-skips-'));
   const log = join(dir, 'skips.jsonl');
   process.env.ZHOUKAN_SKIP_LOG = log;
