@@ -39,7 +39,7 @@ const DEFAULTS = {
   feed: { size: 50 },
   sources: ['seeds'],
   schedule: { collect: '*/30 * * * *', digest: '0 8 * * 1' },
-  digest: { from: '周刊 <digest@localhost>', maxArticles: 100, entriesPerTheme: 6 },
+  digest: { from: '周刊 <digest@localhost>', maxArticles: 100, entriesPerTheme: 6, softBounceLimit: 3 },
   server: { host: '127.0.0.1', port: 8080 },
   // maxItems: real feeds carry 10 to 50 items, a few some hundreds (the longest of our corpus, a
   // podcast, 190); a feed of 100,000 items would otherwise be cleaned and published whole.
@@ -56,8 +56,8 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   sources: null,
   feeds: null,
   schedule: ['collect', 'digest'],
-  digest: ['recipients', 'from', 'unsubscribeMailto', 'maxArticles', 'entriesPerTheme'],
-  smtp: ['host', 'port', 'secure', 'user', 'requireTls', 'caFile', 'attempts', 'retryDelaySeconds'],
+  digest: ['recipients', 'from', 'unsubscribeMailto', 'maxArticles', 'entriesPerTheme', 'softBounceLimit'],
+  smtp: ['host', 'port', 'secure', 'user', 'requireTls', 'caFile', 'attempts', 'retryDelaySeconds', 'connections', 'ratePerSecond'],
   server: ['host', 'port'],
   fetch: ['connectTimeoutSeconds', 'timeoutSeconds', 'maxBytes', 'maxItems'],
   lockWaitSeconds: null,

@@ -16,7 +16,7 @@ export function isEmailAddress(value: string): boolean {
 
 export function readDigest(
   from: Record<string, unknown>,
-  defaults: Pick<DigestSettings, 'from' | 'maxArticles' | 'entriesPerTheme'>,
+  defaults: Pick<DigestSettings, 'from' | 'maxArticles' | 'entriesPerTheme' | 'softBounceLimit'>,
   problems: string[],
 ): DigestSettings {
   const recipients: string[] = [];
@@ -33,12 +33,19 @@ export function readDigest(
   if (!ADDRESS.test(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
   const unsubscribeMailto = stringAt(from, 'digest.unsubscribeMailto', problems) ?? senderAddress;
   if (!ADDRESS.test(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
-  const whole = (key: 'maxArticles' | 'entriesPerTheme', max: number) => {
+  const whole = (key: 'maxArticles' | 'entriesPerTheme' | 'softBounceLimit', max: number) => {
     const value = numberAt(from, `digest.${key}`, problems) ?? defaults[key];
     if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);
     return value;
   };
-  return { recipients, from: sender, unsubscribeMailto, maxArticles: whole('maxArticles', 1000), entriesPerTheme: whole('entriesPerTheme', 50) };
+  return {
+    recipients,
+    from: sender,
+    unsubscribeMailto,
+    maxArticles: whole('maxArticles', 1000),
+    entriesPerTheme: whole('entriesPerTheme', 50),
+    softBounceLimit: whole('softBounceLimit', 100),
+  };
 }
 
 /**

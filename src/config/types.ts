@@ -67,4 +67,6 @@ export interface DigestSettings {
   maxArticles: number;
   /** Entries shown per theme in the e-mail; the rest are on the web copy. */
   entriesPerTheme: number;
+  /** Soft bounces (reports of a temporary failure) after which an address is suppressed. */
+  softBounceLimit: number;
 }

@@ -37,7 +37,8 @@ describe('a digest run killed between two recipients', () => {
       JSON.stringify({
         sources: [join(PROJECT_ROOT, 'seeds')],
         digest: { recipients: ['a@example.org', 'b@example.org', 'c@example.org'], from: 'digest@news.example.org' },
-        smtp: { host: '127.0.0.1', port: server.port, requireTls: false, retryDelaySeconds: 0 },
+        // One connection: the messages go one after another, so the kill falls between a and b
+        smtp: { host: '127.0.0.1', port: server.port, requireTls: false, retryDelaySeconds: 0, connections: 1 },
       }),
     );
     const database = join(dir, 'data', 'zhoukan.db');

@@ -21,10 +21,11 @@ export interface DigestMessage {
   unsubscribe: { url?: string; mailto: string };
 }
 
+/** `recipientRefused`: the server refused the recipient's address itself (a 5xx to RCPT TO), a hard bounce. */
 export type SendOutcome =
   | { status: 'sent'; response: string }
   | { status: 'temporary'; error: string; code?: number }
-  | { status: 'permanent'; error: string; code?: number };
+  | { status: 'permanent'; error: string; code?: number; recipientRefused?: boolean };
 
 export interface Mailer {
   send(message: DigestMessage): Promise<SendOutcome>;
@@ -86,13 +87,18 @@ export function digestMessageId(digestId: string, recipient: string, from: strin
   return `<digest-${digestId.replace(/[^\w.-]/g, '-')}.${shortHash(recipient.trim().toLowerCase(), 16)}@${domain}>`;
 }
 
+/** Messages one pooled connection carries before it is closed and a fresh one opened. */
+const MESSAGES_PER_CONNECTION = 100;
+
 /**
- * A mailer that sends each message on its own connection, to its one recipient. The settings come
- * checked and resolved from the configuration (config/smtp.ts); `timeoutMs` limits the connect,
- * the greeting and each wait on the socket (30 s by default).
+ * A mailer that sends each message to its one recipient over a pool of `connections` SMTP
+ * connections (one by default), each reused for up to 100 messages. The settings come checked and
+ * resolved from the configuration (config/smtp.ts); `timeoutMs` limits the connect, the greeting
+ * and each wait on the socket (30 s by default).
  */
-export function createMailer(settings: SmtpSettings, options: { timeoutMs?: number } = {}): Mailer {
+export function createMailer(settings: SmtpSettings, options: { timeoutMs?: number; connections?: number } = {}): Mailer {
   const target = connectionOf(settings, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const pool = { pool: true, maxConnections: Math.max(1, options.connections ?? 1), maxMessages: MESSAGES_PER_CONNECTION } as const;
   let transport: ReturnType<typeof Nodemailer.createTransport> | undefined;
   return {
     async send(message) {
@@ -103,7 +109,7 @@ export function createMailer(settings: SmtpSettings, options: { timeoutMs?: numb
         return { status: 'permanent', error: `composing the message to ${message.to} failed: ${describeError(error)}` };
       }
       try {
-        transport ??= nodemailer().createTransport(target.options);
+        transport ??= nodemailer().createTransport({ ...target.options, ...pool });
         const info = await transport.sendMail({ envelope: { from: addressOf(message.from), to: [addressOf(message.to)] }, raw });
         // nodemailer resolves when only some recipients are refused: with one recipient that means not sent
         const refused = info.rejectedErrors?.[0];
@@ -194,6 +200,8 @@ function readCaFile(path: string): string {
 interface SmtpError {
   message?: string;
   code?: string;
+  /** The SMTP command answered: 'RCPT TO' when the recipient was refused. */
+  command?: string;
   responseCode?: number;
   response?: string;
 }
@@ -223,7 +231,9 @@ function classify(error: unknown, target: Connection): SendOutcome {
   if (failure.code === 'ETLS' && !/closed unexpectedly/i.test(failure.message ?? '')) {
     return { status: 'permanent', error: `${at}: STARTTLS failed (${detail}); the server must offer TLS, or set smtp.requireTls to false` };
   }
-  if (code !== undefined && code >= 500) return { status: 'permanent', error: `${at}: ${detail}`, code };
+  if (code !== undefined && code >= 500) {
+    return { status: 'permanent', error: `${at}: ${detail}`, code, ...(failure.command === 'RCPT TO' ? { recipientRefused: true } : {}) };
+  }
   if (code !== undefined && code >= 400) return { status: 'temporary', error: `${at}: ${detail}`, code };
   if (failure.code && CONNECTION_CODES.has(failure.code)) return { status: 'temporary', error: `${at}: ${detail}` };
   // Unknown trouble: retried a few times, then reported; a later run tries again.
