@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'STORE_DAMAGED'
   | 'OUTPUT_IO'
   | 'MAIL_SEND'
+  | 'MAIL_BOUNCES'
   | 'SERVER_LISTEN'
   | 'USAGE'
   | 'LOCKED';

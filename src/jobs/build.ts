@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
+import { pageMainContent } from '../clean/index.js';
 import { AppError, describeError } from '../errors.js';
 import type { Article } from '../model.js';
 import type { SkipArticle } from '../output/feeds/feeds.js';
@@ -70,7 +71,7 @@ export class Build {
   /** Reads from the archive what the last build was made from. */
   static async start(context: JobContext): Promise<Build> {
     const { config, store } = context;
-    const options: OutputOptions = { dir: config.output, site: { ...config.site, idAuthority: await idAuthorityOf(context) }, timeZone: config.timeZone };
+    const options: OutputOptions = { dir: config.output, site: { ...config.site, idAuthority: await idAuthorityOf(context) }, timeZone: config.timeZone, pageContent: pageMainContent };
     const fingerprint = outputFingerprint(options);
     const full = (await store.getMeta(BUILT_FINGERPRINT)) !== fingerprint || !existsSync(join(config.output, INDEX_FILE));
     const after = full ? 0 : Number((await store.getMeta(BUILT_REVISION)) ?? '0');

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pageMainContent } from '../clean/index.js';
 import { AppError } from '../errors.js';
 import type { Article, Digest } from '../model.js';
 import { buildDigest } from '../output/digest/model.js';
@@ -356,7 +357,7 @@ async function writeWebCopy(digest: Digest, context: JobContext): Promise<string
   const { config } = context;
   const path = join(config.output, digestWebCopyPath(digest.id));
   await writeFileIfChanged(path, renderDigestPage(digest, renderOptions(digest, context)));
-  await writeDigestArchive({ dir: config.output, site: config.site });
+  await writeDigestArchive({ dir: config.output, site: config.site, pageContent: pageMainContent });
   return path;
 }
 

@@ -9,6 +9,8 @@ export const ICON_FILE = 'assets/icon.svg';
 export const THEMES_FOLDER = 'themes';
 export const DIGESTS_FOLDER = 'digests';
 export const DIGEST_ARCHIVE_FILE = `${DIGESTS_FOLDER}/${INDEX_FILE}`;
+/** The digest as a feed: one entry per web copy (feeds/digest-feeds.ts). */
+export const DIGEST_FEED_FILES = { atom: `${DIGESTS_FOLDER}/${FEED_FILES.atom}`, json: `${DIGESTS_FOLDER}/${FEED_FILES.json}` } as const;
 
 /** An article's page. */
 export function articlePagePath(article: { slug: string }): string {

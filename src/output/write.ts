@@ -2,22 +2,26 @@ import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
-import { listDigestWebCopies, renderDigestArchivePage } from './digest/archive.js';
-import { renderFeedPage, type FeedPageInput } from './site/feed-page.js';
+import { listDigestWebCopies, renderDigestArchivePage, renderDigestList } from './digest/archive.js';
+import { DIGEST_FEED_ENTRIES, readDigestFeedEntries, type PageContent } from './digest/feed-entries.js';
+import { renderDigestFeeds } from './feeds/digest-feeds.js';
+import { articleItems, renderFeedPage, type FeedPageInput } from './site/feed-page.js';
 import { renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds/feeds.js';
 import { renderIndexPage } from './site/index-page.js';
-import { siteFeeds, type PageSite } from './site/page-layout.js';
+import { digestFeeds, siteFeeds, type PageSite } from './site/page-layout.js';
 import { SITE_CSS, SITE_ICON } from './site/site-css.js';
 import { themeArticles, type SiteTheme } from './site/site-themes.js';
 import { renderArticlePage } from './site/article-page.js';
 import { renderThemePage, themeFeeds } from './site/theme-page.js';
-import { zhSite } from './zh.js';
-import { articlePagePath, DIGEST_ARCHIVE_FILE, FEED_FILES, feedPagePath, ICON_FILE, INDEX_FILE, STYLESHEET_FILE, themeFeedPaths, themePagePath } from './paths.js';
+import { zhFeedPage, zhSite } from './zh.js';
+import { articlePagePath, DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, FEED_FILES, feedPagePath, ICON_FILE, INDEX_FILE, STYLESHEET_FILE, themeFeedPaths, themePagePath } from './paths.js';
 
 export interface OutputOptions {
   dir: string;
   site: FeedSite;
   timeZone: string;
+  /** What the digest feeds carry of a web copy (the cleaning stage's `pageMainContent`). */
+  pageContent: PageContent;
 }
 
 /** How many files a write changed, and how many it left as they were. */
@@ -48,32 +52,50 @@ export async function writeArticlePages(articles: Article[], options: OutputOpti
 
 /**
  * Writes what leads to the pages: the feeds of the newest articles, their theme pages and theme
- * feeds, the digest archive, the assets, and last the index, so a reader never follows a link to a
+ * feeds, the digest archive and feeds, the assets, and last the index, so a reader never follows a link to a
  * file not yet written (call it after the article pages). A theme that is no longer among the
  * newest keeps its files as they were: its subscribers' feed stops getting items, it does not go.
  */
 export async function writeEntryPoints(latest: Article[], themes: readonly SiteTheme[], options: OutputOptions, skip: SkipArticle): Promise<WriteCount> {
   const site = pageSite(options);
   const feeds = renderFeeds(latest, options.site, skip);
-  const digests = await listDigestWebCopies(options.dir);
+  const digests = await digestFiles(options.dir, site, options.pageContent);
   const first = await writeAll(options.dir, [
     [STYLESHEET_FILE, () => SITE_CSS],
     [ICON_FILE, () => SITE_ICON],
     [FEED_FILES.rss, () => feeds.rss],
     [FEED_FILES.atom, () => feeds.atom],
     [FEED_FILES.json, () => feeds.json],
-    ...siteFeeds(site).map((feed) => feedPageFile({ feed, description: site.description, home: INDEX_FILE, articles: latest }, site)),
-    [DIGEST_ARCHIVE_FILE, () => renderDigestArchivePage(digests, site)],
+    ...siteFeeds(site).map((feed) => feedPageFile({ feed, description: site.description, home: INDEX_FILE, items: articleItems(latest, site.timeZone) }, site)),
+    ...digests,
     ...themes.flatMap((theme) => themeFiles(theme, options, skip)),
   ]);
   const index = await writeAll(options.dir, [[INDEX_FILE, () => renderIndexPage(themes, site)]]);
   return { written: first.written + index.written, unchanged: first.unchanged + index.unchanged };
 }
 
-/** Rewrites digests/index.html from the web copies in digests/, e.g. after writing one. */
-export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title'> }): Promise<boolean> {
-  const digests = await listDigestWebCopies(options.dir);
-  return writeFileIfChanged(join(options.dir, DIGEST_ARCHIVE_FILE), renderDigestArchivePage(digests, options.site));
+/**
+ * Rewrites the digest feeds, their pages and digests/index.html from the web copies in digests/,
+ * e.g. after writing one. True when a file changed.
+ */
+export async function writeDigestArchive(options: { dir: string; site: Pick<PageSite, 'url' | 'title'>; pageContent: PageContent }): Promise<boolean> {
+  const { written } = await writeAll(options.dir, await digestFiles(options.dir, options.site, options.pageContent));
+  return written > 0;
+}
+
+/** The digest feeds and their pages, then the archive page that announces them. */
+async function digestFiles(dir: string, site: Pick<PageSite, 'url' | 'title'>, pageContent: PageContent): Promise<FileToWrite[]> {
+  const archive = await listDigestWebCopies(dir);
+  const feeds = renderDigestFeeds(await readDigestFeedEntries(dir, archive, site, pageContent), site);
+  const shown = archive.slice(0, DIGEST_FEED_ENTRIES);
+  const items = { count: shown.length, unit: zhFeedPage.items.digests, render: () => renderDigestList(shown) };
+  const description = zhSite.digestFeedDescription(site.title);
+  return [
+    [DIGEST_FEED_FILES.atom, () => feeds.atom],
+    [DIGEST_FEED_FILES.json, () => feeds.json],
+    ...digestFeeds(site).map((feed) => feedPageFile({ feed, description, home: DIGEST_ARCHIVE_FILE, items }, site)),
+    [DIGEST_ARCHIVE_FILE, () => renderDigestArchivePage(archive, site)],
+  ];
 }
 
 function themeFiles(theme: SiteTheme, options: OutputOptions, skip: SkipArticle): FileToWrite[] {
@@ -86,11 +108,11 @@ function themeFiles(theme: SiteTheme, options: OutputOptions, skip: SkipArticle)
     [themePagePath(theme), () => renderThemePage(theme, site)],
     [paths.rss, () => feeds.rss],
     [paths.json, () => feeds.json],
-    ...themeFeeds(theme, site).map((feed) => feedPageFile({ feed, description, home: themePagePath(theme), articles }, site)),
+    ...themeFeeds(theme, site).map((feed) => feedPageFile({ feed, description, home: themePagePath(theme), items: articleItems(articles, site.timeZone) }, site)),
   ];
 }
 
-function feedPageFile(input: FeedPageInput, site: PageSite): FileToWrite {
+function feedPageFile(input: FeedPageInput, site: Pick<PageSite, 'url' | 'title'>): FileToWrite {
   return [feedPagePath(input.feed.path), () => renderFeedPage(input, site)];
 }
 

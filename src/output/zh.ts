@@ -41,6 +41,9 @@ export const zhSite = {
   themeFeedTitle: (site: string, theme: string) => `${site} · ${theme}`,
   themeFeedDescription: (site: string, theme: string) => `「${site}」里「${theme}」主题的最新文章。`,
   digestArchiveNote: (site: string) => `「${site}」每周摘要邮件的网页版，新的在前。`,
+  subscribeDigests: '订阅每周摘要',
+  digestFeedTitle: (site: string) => `${site} · 每周摘要`,
+  digestFeedDescription: (site: string) => `「${site}」的每周摘要：每期一条，内容与网页版相同。`,
 } as const;
 
 /** The page that shows a feed to a person in a browser (feed-page.ts). */
@@ -51,8 +54,8 @@ export const zhFeedPage = {
   howTo: (format: string) =>
     `在阅读器（如 Feedly、Inoreader、NetNewsWire、Thunderbird）里选“添加订阅”，粘贴上面的地址即可；有新文章时，阅读器会自动收到。这是 ${format} 格式的订阅源，多数阅读器都支持。`,
   webPage: '网页版',
-  /** Around the number of items: 最新50篇. */
-  items: { before: '最新', after: '篇' },
+  /** Around the number of items: 最新50篇 (articles), 最新10期 (digests). */
+  items: { before: '最新', articles: '篇', digests: '期' },
 } as const;
 
 /** The weekly digest: its e-mail (HTML and plain text) and its web copy. */

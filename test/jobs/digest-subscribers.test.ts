@@ -104,7 +104,7 @@ describe('personal digests', () => {
     expect(two?.text).toContain(POSTS['housing.md']);
     expect(two?.text).not.toContain(POSTS['macro.md']);
     // In the digest's order, whatever order they were chosen in
-    expect(two?.text.indexOf(POSTS['rates.md'])).toBeLessThan(two?.text.indexOf(POSTS['housing.md']) ?? 0);
+    expect(two?.text.indexOf(POSTS['rates.md'] ?? '-')).toBeLessThan(two?.text.indexOf(POSTS['housing.md'] ?? '-') ?? 0);
 
     // The web copy is the whole digest
     const web = await readFile(summary.webCopy ?? '', 'utf8');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
+import { pageMainContent } from '../../src/clean/index.js';
 import { writeArticlePages } from '../../src/output/write.js';
 import { SyncBatch } from '../../src/util/fs.js';
 
@@ -27,7 +28,7 @@ function article(slug: string, published: Date): Article {
 describe('writeArticlePages', () => {
   it('writes every page it can render and tells of the others', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zhoukan-write-'));
-    const options = { dir, site: { url: 'http://127.0.0.1:8080/', title: '周刊', description: '', idAuthority: '127.0.0.1,2026-12-07' }, timeZone: 'Asia/Shanghai' };
+    const options = { dir, site: { url: 'http://127.0.0.1:8080/', title: '周刊', description: '', idAuthority: '127.0.0.1,2026-12-07' }, timeZone: 'Asia/Shanghai', pageContent: pageMainContent };
     const skipped: string[] = [];
     const batch = new SyncBatch();
     const articles = [article('a', new Date('2026-12-07T00:00:00Z')), article('b', new Date(Number.NaN)), article('c', new Date('2026-12-06T00:00:00Z'))];

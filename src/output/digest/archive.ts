@@ -2,9 +2,10 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeHtml } from '../../util/text.js';
 import { joinUrl } from '../../util/url.js';
-import { joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
+import { digestFeeds, joinFacts, renderPage, siteFeeds, type PageSite } from '../site/page-layout.js';
+import { renderFeedLinks } from '../site/theme-page.js';
 import { zh, zhDigest, zhSite } from '../zh.js';
-import { DIGEST_ARCHIVE_FILE, DIGESTS_FOLDER, digestWebCopyPath, INDEX_FILE } from '../paths.js';
+import { DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, DIGESTS_FOLDER, digestWebCopyPath, feedPagePath, INDEX_FILE } from '../paths.js';
 
 // The digest archive, digests/index.html: every web copy in digests/, newest first. The web copies
 // themselves are the record: each carries a <meta> with what the archive shows (week, period,
@@ -22,10 +23,17 @@ export interface DigestArchiveEntry {
   /** Articles in the digest, similar reports folded in. */
   total?: number;
   themes: string[];
+  /** When the digest was made (ISO 8601); web copies of older versions have none. */
+  date?: string;
 }
 
 const META_NAME = 'zhoukan:digest';
 const META = /<meta name="zhoukan:digest" content="([^"]*)">/;
+/** The pages in digests/ that are no web copy: the archive itself and the pages of the digest feeds. */
+const NOT_WEB_COPIES: ReadonlySet<string> = new Set([
+  INDEX_FILE,
+  ...Object.values(DIGEST_FEED_FILES).map((path) => feedPagePath(path).slice(DIGESTS_FOLDER.length + 1)),
+]);
 /** The <meta> sits near the top of the <head>: this much of a web copy is read to find it. */
 const HEAD_BYTES = 8192;
 
@@ -51,6 +59,7 @@ export function readDigestArchiveEntry(id: string, html: string): DigestArchiveE
     ...(typeof data.period === 'string' ? { period: data.period } : {}),
     ...(typeof data.total === 'number' ? { total: data.total } : {}),
     themes: Array.isArray(data.themes) ? data.themes.filter((name): name is string => typeof name === 'string') : [],
+    ...(typeof data.date === 'string' && !Number.isNaN(Date.parse(data.date)) ? { date: data.date } : {}),
   };
 }
 
@@ -61,29 +70,34 @@ export async function listDigestWebCopies(outputDir: string): Promise<DigestArch
     if (error.code === 'ENOENT') return [] as string[];
     throw error;
   });
-  const ids = names.filter((name) => /^[^.].*\.html$/.test(name) && name !== INDEX_FILE).map((name) => name.slice(0, -'.html'.length));
+  const ids = names.filter((name) => /^[^.].*\.html$/.test(name) && !NOT_WEB_COPIES.has(name)).map((name) => name.slice(0, -'.html'.length));
   const entries = await Promise.all(ids.map(async (id) => readDigestArchiveEntry(id, await readHead(join(outputDir, digestWebCopyPath(id))))));
   return entries.sort((a, b) => b.id.localeCompare(a.id, 'en', { numeric: true }));
 }
 
 /** digests/index.html */
 export function renderDigestArchivePage(entries: readonly DigestArchiveEntry[], site: Pick<PageSite, 'url' | 'title'>): string {
-  const list = entries.length
-    ? `<ol class="articles">
-${entries.map(renderEntry).join('\n')}
-</ol>`
-    : `<p>${zhSite.noDigests}</p>`;
+  const root = '../';
+  const feeds = digestFeeds(site);
   return renderPage(site, {
-    root: '../',
+    root,
     title: `${zhSite.nav.digests} · ${site.title}`,
     description: zhSite.digestArchiveNote(site.title),
     canonical: joinUrl(site.url, DIGEST_ARCHIVE_FILE),
-    feeds: siteFeeds(site),
+    feeds: [...feeds, ...siteFeeds(site)],
     mainClass: 'digest-archive',
     main: `<h1>${zhSite.nav.digests}</h1>
 <p class="lede">${escapeHtml(zhSite.digestArchiveNote(site.title))}</p>
-${list}`,
+<p class="subscribe-row">${zhSite.subscribeDigests}：${renderFeedLinks(feeds, root)}</p>
+${entries.length ? renderDigestList(entries) : `<p>${zhSite.noDigests}</p>`}`,
   });
+}
+
+/** The digests as a list, each linking its web copy; for pages in digests/. */
+export function renderDigestList(entries: readonly DigestArchiveEntry[]): string {
+  return `<ol class="articles">
+${entries.map(renderEntry).join('\n')}
+</ol>`;
 }
 
 function renderEntry(entry: DigestArchiveEntry): string {

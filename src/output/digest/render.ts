@@ -220,6 +220,7 @@ function viewOf(digest: Digest, options: Pick<DigestRenderOptions, 'site' | 'tim
         : [],
     ),
     webCopyUrl: options.webCopyUrl,
+    createdAt: digest.createdAt,
   };
 }
 

@@ -12,6 +12,8 @@ export interface DigestView {
   omitted: number;
   themes: ThemeView[];
   webCopyUrl: string;
+  /** When the digest was made: the date of its entry in the digest feeds. */
+  createdAt: Date;
 }
 
 export interface ThemeView {

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../../util/text.js';
 import { digestArchiveMeta } from './archive.js';
 import type { DigestView, EntryView, ThemeView } from './view.js';
-import { renderPage, siteFeeds } from '../site/page-layout.js';
+import { digestFeeds, renderPage, siteFeeds } from '../site/page-layout.js';
 import { zhDigest, zhSite } from '../zh.js';
 import { INDEX_FILE } from '../paths.js';
 
@@ -17,8 +17,8 @@ export function renderPageHtml(view: DigestView, options: { title: string }): st
     title: `${options.title} · ${view.site.title}`,
     description: zhDigest.preheader(view.total, themes),
     canonical: view.webCopyUrl,
-    head: digestArchiveMeta({ week: view.week, period: view.period, total: view.total, themes }),
-    feeds: siteFeeds(view.site),
+    head: digestArchiveMeta({ week: view.week, period: view.period, total: view.total, themes, date: view.createdAt.toISOString() }),
+    feeds: [...digestFeeds(view.site), ...siteFeeds(view.site)],
     mainClass: 'digest',
     main: `<h1>${escapeHtml(view.week)}</h1>
 <p class="facts">${escapeHtml(view.period)}${zhDigest.separator}${escapeHtml(zhDigest.total(view.total))}</p>${omitted}

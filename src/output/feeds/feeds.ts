@@ -7,8 +7,8 @@ import { articlePagePath, FEED_FILES, themeFeedPaths, themePagePath } from '../p
 import { themeArticles, type SiteTheme } from '../site/site-themes.js';
 import { zh, zhSite } from '../zh.js';
 
-// RSS 2.0, Atom 1.0 and JSON Feed 1.1. The only importer of `feed`, which is used for RSS and
-// Atom with its known defects worked around (see design.md):
+// RSS 2.0, Atom 1.0 and JSON Feed 1.1 of articles. This folder is the only importer of `feed`,
+// which is used for RSS and Atom with its known defects worked around (see design.md):
 // - RSS <author> must be an e-mail address: names go in <dc:creator> instead.
 // - Atom categories need `term`.
 // - Enclosures get length="0" and a type guessed from the file extension ("image/jpg", or junk
@@ -245,7 +245,7 @@ function renderJsonFeed(articles: Article[], channel: Channel, site: FeedSite): 
   return `${JSON.stringify(feed, null, 2)}\n`;
 }
 
-function clean(text: string): string {
+export function clean(text: string): string {
   return stripInvalidXmlChars(text);
 }
 
@@ -253,12 +253,12 @@ function clean(text: string): string {
  * A text node's value. `feed`'s XML writer turns `&amp;` back into `&` before escaping, so `&` is
  * escaped once here to come out once escaped: `AT&amp;T` stays `AT&amp;T`, not `AT&T`.
  */
-function xmlText(text: string): string {
+export function xmlText(text: string): string {
   return clean(text).replaceAll('&', '&amp;');
 }
 
 /** HTML in a CDATA section: `]]>` would end it early, and `]]&gt;` says the same in HTML. */
-function cdataHtml(html: string): string {
+export function cdataHtml(html: string): string {
   return clean(html).replaceAll(']]>', ']]&gt;');
 }
 

@@ -7,8 +7,8 @@ import { zh, zhFeedPage } from '../zh.js';
 import { feedPagePath } from '../paths.js';
 
 // A feed as a person sees it in a browser: what the feed is, its address to copy into a reader,
-// how to subscribe, and its items. One page per feed (`rss.xml` → `rss.xml.html`), written with
-// the feeds: the server sends it to browsers at the feed's own URL, and a static host links it
+// how to subscribe, and its items (articles, or digests). One page per feed (`rss.xml` →
+// `rss.xml.html`), written with the feeds: the server sends it to browsers at the feed's own URL, and a static host links it
 // from the index and theme pages. Browsers are dropping XSLT, so no feed names a stylesheet.
 
 export interface FeedPageInput {
@@ -18,10 +18,33 @@ export interface FeedPageInput {
   /** Path of the page the feed belongs to (index.html, a theme page), from the root of output/. */
   home: string;
   /** What the feed carries, newest first. */
-  articles: readonly Article[];
+  items: FeedPageItems;
 }
 
-export function renderFeedPage(input: FeedPageInput, site: PageSite): string {
+/** A feed's items as its page lists them. */
+export interface FeedPageItems {
+  count: number;
+  /** What counts them: 篇 for articles, 期 for digests. */
+  unit: string;
+  /** The list, its links relative to `root` (the way back to output/ from the page). */
+  render(root: string): string;
+}
+
+/** Articles, as the index and theme pages list them. */
+export function articleItems(articles: readonly Article[], timeZone: string): FeedPageItems {
+  return {
+    count: articles.length,
+    unit: zhFeedPage.items.articles,
+    render: (root) =>
+      renderArticleList(
+        articles.map((article) => ({ article, similar: [] })),
+        root,
+        timeZone,
+      ),
+  };
+}
+
+export function renderFeedPage(input: FeedPageInput, site: Pick<PageSite, 'url' | 'title'>): string {
   const { feed } = input;
   const path = feedPagePath(feed.path);
   // The page sits beside its feed: links lead back to output/ from the feed's folder.
@@ -44,12 +67,8 @@ export function renderFeedPage(input: FeedPageInput, site: PageSite): string {
 <p class="feed-how">${escapeHtml(zhFeedPage.howTo(zh.feeds[feed.format]))}</p>
 </div>
 <section class="theme">
-<h2><span>${zhFeedPage.items.before}${input.articles.length}${zhFeedPage.items.after}</span><a class="count" href="${root}${escapeHtml(input.home)}">${zhFeedPage.webPage} →</a></h2>
-${renderArticleList(
-  input.articles.map((article) => ({ article, similar: [] })),
-  root,
-  site.timeZone,
-)}
+<h2><span>${zhFeedPage.items.before}${input.items.count}${input.items.unit}</span><a class="count" href="${root}${escapeHtml(input.home)}">${zhFeedPage.webPage} →</a></h2>
+${input.items.render(root)}
 </section>`,
   });
 }

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../util/text.js';
 import { renderArticleList } from './article-list.js';
-import { renderPage, siteFeeds, type PageSite } from './page-layout.js';
+import { digestFeeds, renderPage, siteFeeds, type PageSite } from './page-layout.js';
 import { themeSize, type SiteTheme } from './site-themes.js';
 import { renderFeedLinks, themeFeeds } from './theme-page.js';
 import { zhSite } from '../zh.js';
@@ -19,9 +19,9 @@ export function renderIndexPage(themes: readonly SiteTheme[], site: PageSite): s
     title: site.title,
     description: site.description,
     canonical: site.url,
-    feeds: [...siteFeeds(site), ...themes.flatMap((theme) => themeFeeds(theme, site))],
+    feeds: [...siteFeeds(site), ...digestFeeds(site), ...themes.flatMap((theme) => themeFeeds(theme, site))],
     mainClass: 'home',
-    main: [intro, themeNav(themes), ...themes.map((theme) => themeSection(theme, site)), digestsSection(), subscribeSection(themes, site)]
+    main: [intro, themeNav(themes), ...themes.map((theme) => themeSection(theme, site)), digestsSection(site), subscribeSection(themes, site)]
       .filter(Boolean)
       .join('\n'),
   });
@@ -51,10 +51,11 @@ ${renderArticleList(theme.entries.slice(0, ENTRIES_PER_THEME), '', site.timeZone
 </section>`;
 }
 
-function digestsSection(): string {
+function digestsSection(site: PageSite): string {
   return `<section class="digests" id="digests">
 <h2>${zhSite.digests}</h2>
 <p>${zhSite.digestsIntro}</p>
+<p class="subscribe-row">${zhSite.subscribeDigests}：${renderFeedLinks(digestFeeds(site), '')}</p>
 <p class="more"><a href="${DIGEST_ARCHIVE_FILE}">${zhSite.nav.digests} →</a></p>
 </section>`;
 }
@@ -67,6 +68,7 @@ function subscribeSection(themes: readonly SiteTheme[], site: PageSite): string 
 <ul class="feeds">
 ${[
   row(zhSite.allArticles, renderFeedLinks(siteFeeds(site), '')),
+  row(`<a href="${DIGEST_ARCHIVE_FILE}">${zhSite.digests}</a>`, renderFeedLinks(digestFeeds(site), '')),
   ...themes.map((theme) => row(`<a href="${themePagePath(theme)}">${escapeHtml(theme.name)}</a>`, renderFeedLinks(themeFeeds(theme, site), ''))),
 ].join('\n')}
 </ul>

@@ -1,6 +1,6 @@
 import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
 import { zh, zhSite } from '../zh.js';
-import { DIGEST_ARCHIVE_FILE, FEED_FILES, feedPagePath, ICON_FILE, INDEX_FILE, STYLESHEET_FILE } from '../paths.js';
+import { DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, FEED_FILES, feedPagePath, ICON_FILE, INDEX_FILE, STYLESHEET_FILE } from '../paths.js';
 
 // What every page of the site shares: the <head>, the header with its navigation and the footer
 // with the subscribe links. Links are relative (`root` leads back to output/), so the folder can
@@ -53,6 +53,15 @@ export function siteFeeds(site: Pick<PageSite, 'title'>): FeedLink[] {
     format,
     path: FEED_FILES[format],
   }));
+}
+
+/** The digest's two feeds (Atom, JSON Feed): one entry per weekly digest. */
+export function digestFeeds(site: Pick<PageSite, 'title'>): FeedLink[] {
+  const title = zhSite.digestFeedTitle(site.title);
+  return [
+    { title: `${title} (${zh.feeds.atom})`, format: 'atom', path: DIGEST_FEED_FILES.atom },
+    { title: `${title} (${zh.feeds.json})`, format: 'json', path: DIGEST_FEED_FILES.json },
+  ];
 }
 
 export function renderPage(site: Pick<PageSite, 'title'>, page: Page): string {

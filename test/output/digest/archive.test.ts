@@ -27,6 +27,7 @@ describe('the digest archive', () => {
       period: '2022年5月16日—5月22日',
       total: 12,
       themes: digest.themes.map((theme) => theme.name),
+      date: digest.createdAt.toISOString(),
     });
     expect(entries[0]).toEqual({ id: '2022-W20-10', week: '2022-W20-10', themes: [] });
 
