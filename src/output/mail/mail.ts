@@ -4,6 +4,7 @@ import type { SmtpSettings } from '../../config.js';
 import { AppError, describeError } from '../../errors.js';
 import { shortHash } from '../../util/hash.js';
 import { requireCommonJs } from '../../util/require-cjs.js';
+import { isHardSmtpFailure } from './bounces.js';
 
 // Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
 // only importer of nodemailer. Sending never throws: it says whether a message was sent, may be
@@ -21,7 +22,7 @@ export interface DigestMessage {
   unsubscribe: { url?: string; mailto: string };
 }
 
-/** `recipientRefused`: the server refused the recipient's address itself (a 5xx to RCPT TO), a hard bounce. */
+/** `recipientRefused`: the server refused the recipient's address itself (see isHardSmtpFailure), a hard bounce. */
 export type SendOutcome =
   | { status: 'sent'; response: string }
   | { status: 'temporary'; error: string; code?: number }
@@ -200,8 +201,6 @@ function readCaFile(path: string): string {
 interface SmtpError {
   message?: string;
   code?: string;
-  /** The SMTP command answered: 'RCPT TO' when the recipient was refused. */
-  command?: string;
   responseCode?: number;
   response?: string;
 }
@@ -232,7 +231,7 @@ function classify(error: unknown, target: Connection): SendOutcome {
     return { status: 'permanent', error: `${at}: STARTTLS failed (${detail}); the server must offer TLS, or set smtp.requireTls to false` };
   }
   if (code !== undefined && code >= 500) {
-    return { status: 'permanent', error: `${at}: ${detail}`, code, ...(failure.command === 'RCPT TO' ? { recipientRefused: true } : {}) };
+    return { status: 'permanent', error: `${at}: ${detail}`, code, ...(isHardSmtpFailure(error) ? { recipientRefused: true } : {}) };
   }
   if (code !== undefined && code >= 400) return { status: 'temporary', error: `${at}: ${detail}`, code };
   if (failure.code && CONNECTION_CODES.has(failure.code)) return { status: 'temporary', error: `${at}: ${detail}` };
