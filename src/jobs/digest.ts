@@ -107,6 +107,8 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
       periodStart: window?.start ?? earliest(chosen.articles),
       periodEnd: window?.end ?? now,
     });
+    // The word segmenter's thread is done: its memory goes back before thousands of messages are made.
+    context.themes?.standDown();
     Object.assign(summary, { digestId: digest.id, articles: digest.total, themes: digest.themes.length, omitted: digest.omitted });
     summary.webCopy = await writeWebCopy(digest, context);
 
