@@ -7,7 +7,7 @@ import { buildDigest } from '../output/digest/model.js';
 import { renderDigestPage, renderEmailTemplate, themesFor, type DigestRenderOptions, type EmailTemplate } from '../output/digest/render.js';
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail/mail.js';
 import { digestWebCopyPath } from '../output/paths.js';
-import { writeDigestArchive } from '../output/write.js';
+import { writeDigestArchive, writeDigestWebCopy } from '../output/write.js';
 import type { SmtpConfig } from '../config/smtp.js';
 import { normalizeAddress } from '../store/address.js';
 import type { Delivery, DigestKind, NewDigest } from '../store/store.js';
@@ -15,7 +15,7 @@ import { mapWithLimit } from '../util/pool.js';
 import { createRateLimit } from '../util/rate.js';
 import { groupInThisThread } from '../themes/grouper.js';
 import { loadThemeModel } from '../themes/model-file.js';
-import { writeFileAtomic, writeFileIfChanged } from '../util/fs.js';
+import { writeFileAtomic } from '../util/fs.js';
 import { isoWeekId, isoWeekRange } from '../util/time.js';
 import { joinUrl } from '../util/url.js';
 import { signRecipient } from '../util/token.js';
@@ -300,7 +300,7 @@ async function deliver(
   } else {
     await store.digests.markOutcome(digest.id, recipient, 'failed', outcome.error, now);
     summary.failed += 1;
-    if (outcome.recipientRefused) {
+    if (outcome.addressRefused) {
       // A hard bounce: the address itself was refused; nothing is sent to it again.
       await store.subscribers.suppress(recipient, `hard bounce at send time: ${outcome.error}`, now);
       summary.bounced += 1;
@@ -358,7 +358,7 @@ function renderOptions(digest: Digest, context: JobContext): DigestRenderOptions
 async function writeWebCopy(digest: Digest, context: JobContext): Promise<string> {
   const { config } = context;
   const path = join(config.output, digestWebCopyPath(digest.id));
-  await writeFileIfChanged(path, renderDigestPage(digest, renderOptions(digest, context)));
+  await writeDigestWebCopy(path, renderDigestPage(digest, renderOptions(digest, context)));
   await writeDigestArchive({ dir: config.output, site: config.site, pageContent: pageMainContent });
   return path;
 }

@@ -1,9 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Article } from '../model.js';
 import { sha256 } from '../util/hash.js';
 import { type SyncBatch, writeFileIfChanged } from '../util/fs.js';
-import { listDigestWebCopies, renderDigestArchivePage, renderDigestList } from './digest/archive.js';
-import { DIGEST_FEED_ENTRIES, readDigestFeedEntries, type PageContent } from './digest/feed-entries.js';
+import { keepDigestDate, listDigestWebCopies, renderDigestArchivePage, renderDigestList } from './digest/archive.js';
+import { readDigestFeedEntries, type PageContent } from './digest/feed-entries.js';
 import { renderDigestFeeds } from './feeds/digest-feeds.js';
 import { articleItems, renderFeedPage, type FeedPageInput } from './site/feed-page.js';
 import { renderFeeds, renderThemeFeeds, type FeedSite, type SkipArticle } from './feeds/feeds.js';
@@ -74,6 +75,15 @@ export async function writeEntryPoints(latest: Article[], themes: readonly SiteT
   return { written: first.written + index.written, unchanged: first.unchanged + index.unchanged };
 }
 
+/** Writes a digest's web copy (`html` for `path`); one made again unchanged keeps its first date. */
+export async function writeDigestWebCopy(path: string, html: string): Promise<boolean> {
+  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return writeFileIfChanged(path, keepDigestDate(html, existing));
+}
+
 /**
  * Rewrites the digest feeds, their pages and digests/index.html from the web copies in digests/,
  * e.g. after writing one. True when a file changed.
@@ -86,8 +96,8 @@ export async function writeDigestArchive(options: { dir: string; site: Pick<Page
 /** The digest feeds and their pages, then the archive page that announces them. */
 async function digestFiles(dir: string, site: Pick<PageSite, 'url' | 'title'>, pageContent: PageContent): Promise<FileToWrite[]> {
   const archive = await listDigestWebCopies(dir);
-  const feeds = renderDigestFeeds(await readDigestFeedEntries(dir, archive, site, pageContent), site);
-  const shown = archive.slice(0, DIGEST_FEED_ENTRIES);
+  const { shown, entries } = await readDigestFeedEntries(dir, archive, site, pageContent);
+  const feeds = renderDigestFeeds(entries, site);
   const items = { count: shown.length, unit: zhFeedPage.items.digests, render: () => renderDigestList(shown) };
   const description = zhSite.digestFeedDescription(site.title);
   return [

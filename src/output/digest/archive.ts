@@ -63,6 +63,20 @@ export function readDigestArchiveEntry(id: string, html: string): DigestArchiveE
   };
 }
 
+/**
+ * The web copy to write when one is there already: a digest made again (the same id, a rerun
+ * before it was sent) whose copy differs only in its date keeps the date it was first made, so
+ * the rerun rewrites no file and its entry in the digest feeds is not dated anew.
+ */
+export function keepDigestDate(html: string, existing: string | undefined): string {
+  const meta = META.exec(html)?.[0];
+  const date = readDigestArchiveEntry('', html).date;
+  const firstDate = existing === undefined ? undefined : readDigestArchiveEntry('', existing).date;
+  if (!meta || !date || !firstDate) return html;
+  const candidate = html.replace(meta, meta.replace(date, firstDate));
+  return candidate === existing ? existing : html;
+}
+
 /** The web copies in output/digests/, newest first (ids sort by week, then by number). */
 export async function listDigestWebCopies(outputDir: string): Promise<DigestArchiveEntry[]> {
   const folder = join(outputDir, DIGESTS_FOLDER);

@@ -17,6 +17,8 @@ import { requireCommonJs } from '../../util/require-cjs.js';
 //   relayed or expanded are left out. `status` is the enhanced code as written (5.1.1), so a
 //   caller can be stricter (5.7.x is often a policy or spam block rather than a dead address);
 //   `diagnostic` is the remote server's reply (Diagnostic-Code) when given.
+// - `reportId`: the notification's own Message-ID, so a caller that reads the folder again (this
+//   module only reads; moving or deleting files is the caller's) counts no report twice.
 // - `originalMessageId`: the Message-ID of the message that bounced, from the returned message
 //   (message/rfc822) or its headers (text/rfc822-headers); `digestId` the digest it belonged to,
 //   when the Message-ID is one digestMessageId (mail.ts) made.
@@ -25,7 +27,8 @@ import { requireCommonJs } from '../../util/require-cjs.js';
 // stops the rest. Only a folder that is no Maildir throws.
 //
 // isHardSmtpFailure(error) says whether an error nodemailer gave at send time means the address
-// itself is refused for good, e.g. `550 5.1.1 User unknown` at RCPT TO.
+// itself is refused for good, e.g. `550 5.1.1 User unknown` at RCPT TO; the mailer (mail.ts) marks
+// such a permanent SendOutcome `addressRefused`.
 
 export type BounceKind = 'hard' | 'soft';
 
@@ -47,6 +50,8 @@ export interface BouncedRecipient {
 export interface BounceReport {
   /** The message's file: the Maildir's path joined with new/… or cur/…. */
   file: string;
+  /** The notification's own Message-ID: what tells a report already counted from a new one. */
+  reportId?: string;
   recipients: BouncedRecipient[];
   /** Message-ID of the message that bounced, with its angle brackets. */
   originalMessageId?: string;
@@ -150,6 +155,7 @@ export async function parseBounce(source: Buffer | string, file: string): Promis
   const reportingMta = typedValue(perMessage.get('reporting-mta'));
   return {
     file,
+    ...(mail.messageId ? { reportId: mail.messageId } : {}),
     recipients,
     ...(originalMessageId ? { originalMessageId } : {}),
     ...(digestId ? { digestId } : {}),

@@ -22,11 +22,11 @@ export interface DigestMessage {
   unsubscribe: { url?: string; mailto: string };
 }
 
-/** `recipientRefused`: the server refused the recipient's address itself (see isHardSmtpFailure), a hard bounce. */
 export type SendOutcome =
   | { status: 'sent'; response: string }
   | { status: 'temporary'; error: string; code?: number }
-  | { status: 'permanent'; error: string; code?: number; recipientRefused?: boolean };
+  /** `addressRefused`: the server refused the recipient's address itself, for good (isHardSmtpFailure). */
+  | { status: 'permanent'; error: string; code?: number; addressRefused?: true };
 
 export interface Mailer {
   send(message: DigestMessage): Promise<SendOutcome>;
@@ -231,7 +231,7 @@ function classify(error: unknown, target: Connection): SendOutcome {
     return { status: 'permanent', error: `${at}: STARTTLS failed (${detail}); the server must offer TLS, or set smtp.requireTls to false` };
   }
   if (code !== undefined && code >= 500) {
-    return { status: 'permanent', error: `${at}: ${detail}`, code, ...(isHardSmtpFailure(error) ? { recipientRefused: true } : {}) };
+    return { status: 'permanent', error: `${at}: ${detail}`, code, ...(isHardSmtpFailure(failure) ? { addressRefused: true as const } : {}) };
   }
   if (code !== undefined && code >= 400) return { status: 'temporary', error: `${at}: ${detail}`, code };
   if (failure.code && CONNECTION_CODES.has(failure.code)) return { status: 'temporary', error: `${at}: ${detail}` };

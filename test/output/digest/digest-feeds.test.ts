@@ -7,16 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pageMainContent } from '../../../src/clean/index.js';
 import type { Digest } from '../../../src/model.js';
 import { listDigestWebCopies } from '../../../src/output/digest/archive.js';
-import { DIGEST_FEED_ENTRIES } from '../../../src/output/digest/feed-entries.js';
+import { DIGEST_FEED_ENTRIES, DIGEST_FEED_MAX_BYTES } from '../../../src/output/digest/feed-entries.js';
 import { renderDigestPage } from '../../../src/output/digest/render.js';
 import { DIGEST_ARCHIVE_FILE, DIGEST_FEED_FILES, digestWebCopyPath, feedPagePath } from '../../../src/output/paths.js';
 import { renderIndexPage } from '../../../src/output/site/index-page.js';
-import { writeDigestArchive } from '../../../src/output/write.js';
+import { writeDigestArchive, writeDigestWebCopy } from '../../../src/output/write.js';
 import { startServer, type RunningServer } from '../../../src/server/server.js';
 import { createMemoryLog } from '../../../src/util/log.js';
 import { joinUrl } from '../../../src/util/url.js';
 import { lacks, needs } from '../../support/requirements.js';
-import { TIME_ZONE, sampleDigest } from '../../support/digest-sample.js';
+import { bigDigest, TIME_ZONE, sampleDigest } from '../../support/digest-sample.js';
 import { validateFeeds } from '../../support/validate-feeds.js';
 
 // The digest feeds as the build and the digest job write them: from real web copies in a real
@@ -178,6 +178,25 @@ describe('the digest feeds', () => {
     expect((await listDigestWebCopies(output)).map((entry) => entry.id)).toEqual(['2022-W20']);
   });
 
+  it('keep the date of a digest made again unchanged, and date it anew when it changed', async () => {
+    const output = await mkdtemp(join(tmpdir(), 'zhoukan-digest-feeds-'));
+    await mkdir(join(output, 'digests'));
+    const path = join(output, digestWebCopyPath('2022-W20'));
+    const options = { site: SITE, timeZone: TIME_ZONE, webCopyUrl: joinUrl(SITE.url, digestWebCopyPath('2022-W20')) };
+    expect(await writeDigestWebCopy(path, renderDigestPage(digestOf('2022-W20', '2022-05-23T00:00:00Z'), options))).toBe(true);
+    // A rerun before the digest was sent makes it again, an hour later, with the same articles.
+    expect(await writeDigestWebCopy(path, renderDigestPage(digestOf('2022-W20', '2022-05-23T01:00:00Z'), options))).toBe(false);
+    await writeArchive(output);
+    expect((await readAtomEntries(output))[0]?.updated).toBe('2022-05-23T00:00:00.000Z');
+    // With one more article it is another digest under the same id: dated when made.
+    const changed = digestOf('2022-W20', '2022-05-23T02:00:00Z', (digest) => {
+      digest.total += 1;
+    });
+    expect(await writeDigestWebCopy(path, renderDigestPage(changed, options))).toBe(true);
+    await writeArchive(output);
+    expect((await readAtomEntries(output)).map((entry) => entry.updated)).toEqual(['2022-05-23T02:00:00.000Z']);
+  });
+
   it('carry the newest digests only, and date an older web copy without a date by its file', async () => {
     const output = await mkdtemp(join(tmpdir(), 'zhoukan-digest-feeds-'));
     for (let week = 1; week <= DIGEST_FEED_ENTRIES + 2; week += 1) {
@@ -209,6 +228,20 @@ describe('the digest feeds', () => {
     expect(entry?.content).toBe(
       '<p>正文</p><img src="http://127.0.0.1:8080/zhoukan/digests/x.png" />链接<a href="http://127.0.0.1:8080/zhoukan/digests/2022-W18.html" rel="nofollow noopener noreferrer">上一期</a>',
     );
+  });
+
+  it('carry no more web copies than a reader fetches, but always the newest', async () => {
+    const output = await mkdtemp(join(tmpdir(), 'zhoukan-digest-feeds-'));
+    for (const week of [18, 19, 20, 21, 22, 23]) await writeWebCopy(output, { ...bigDigest(), id: `2022-W${week}`, createdAt: new Date(`2022-06-0${week - 17}T00:00:00Z`) });
+    const size = (await readFile(join(output, digestWebCopyPath('2022-W23')))).length;
+    await writeArchive(output);
+    const entries = await readAtomEntries(output);
+    expect(entries.length).toBe(Math.floor(DIGEST_FEED_MAX_BYTES / size));
+    expect(entries[0]?.id).toBe(joinUrl(SITE.url, digestWebCopyPath('2022-W23')));
+    // The feed's page lists what the feed holds.
+    const page = await readFile(join(output, feedPagePath(DIGEST_FEED_FILES.atom)), 'utf8');
+    expect(page).toContain(`最新${entries.length}期`);
+    expect(page).not.toContain('2022-W18.html');
   });
 
   it('exist, empty, before the first digest, so the links to them lead somewhere', async () => {

@@ -31,8 +31,9 @@ async function maildirOf(...folders: string[]): Promise<string> {
   return dir;
 }
 
-function byFile(reports: readonly BounceReport[], dir: string): Record<string, Omit<BounceReport, 'file'>> {
-  return Object.fromEntries(reports.map(({ file, ...report }) => [file.slice(dir.length + 1), report]));
+/** The reports by their file in the Maildir, without their own Message-ID (checked apart). */
+function byFile(reports: readonly BounceReport[], dir: string): Record<string, Omit<BounceReport, 'file' | 'reportId'>> {
+  return Object.fromEntries(reports.map(({ file, reportId: _reportId, ...report }) => [file.slice(dir.length + 1), report]));
 }
 
 describe('readBounceMaildir', () => {
@@ -90,6 +91,13 @@ describe('readBounceMaildir', () => {
         digestId: '2022-W20',
       },
     });
+    expect(scan.reports.map((report) => report.reportId)).toEqual([
+      '<20261207170112.4F14E28E2B7@mailsink.localhost>',
+      '<20261207170112.409DD28E2C4@mailsink.localhost>',
+      '<20261207170112.34A0628E2C1@mailsink.localhost>',
+      '<20261207170111.F171A28E2B8@mailsink.localhost>',
+      '<20261207170130.165DA28E308@mailsink.localhost>',
+    ]);
     // new/ first, then cur/, each by name.
     expect(scan.reports.map((report) => report.file.slice(dir.length + 1, dir.length + 4))).toEqual(['new', 'new', 'new', 'new', 'cur']);
   });

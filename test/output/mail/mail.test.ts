@@ -158,8 +158,16 @@ describe('createMailer with a loopback SMTP server', () => {
     server = await startSmtpServer({ onRcpt: () => ({ code: 550, message: '5.1.1 No such user' }) });
     mailer = connect(loopback(server.port));
     const outcome = await sendWithRetry(mailer, digestMessage(), { sleep: noSleep });
-    expect(outcome).toMatchObject({ status: 'permanent', attempts: 1, code: 550 });
+    expect(outcome).toMatchObject({ status: 'permanent', attempts: 1, code: 550, addressRefused: true });
     expect(outcome.status !== 'sent' && outcome.error).toMatch(/No such user/);
+  });
+
+  test('5xx after DATA for the content: permanent, but no word against the address', async () => {
+    server = await startSmtpServer({ onData: () => ({ code: 554, message: '5.7.1 Message rejected as spam' }) });
+    mailer = connect(loopback(server.port));
+    const outcome = await mailer.send(digestMessage());
+    expect(outcome).toMatchObject({ status: 'permanent', code: 554 });
+    expect(outcome).not.toHaveProperty('addressRefused');
   });
 
   test('4xx after DATA: temporary', async () => {
@@ -180,6 +188,7 @@ describe('createMailer with a loopback SMTP server', () => {
     mailer = connect({ ...loopback(server.port), user: 'digest', password: 'wrong-password' });
     const outcome = await sendWithRetry(mailer, digestMessage(), { sleep: noSleep });
     expect(outcome).toMatchObject({ status: 'permanent', attempts: 1 });
+    expect(outcome).not.toHaveProperty('addressRefused');
     expect(outcome.status !== 'sent' && outcome.error).toMatch(/authentication/i);
     expect(outcome.status !== 'sent' && outcome.error).not.toContain('wrong-password');
     expect(server.messages).toHaveLength(1);
