@@ -97,29 +97,24 @@ export function renderEmailTemplate(
   const content = searchableText([digest, options]);
   let base = drawToken();
   while (content.includes(base.toLowerCase())) base = drawToken();
-  const tokens = { url: `${base}u`, mailtoUrl: `${base}m`, mailtoSubject: `${base}s` };
   const placeholders: UnsubscribeView = {
-    ...(options.oneClick ? { url: tokens.url } : {}),
-    mailtoUrl: tokens.mailtoUrl,
+    ...(options.oneClick ? { url: `${base}u` } : {}),
+    mailtoUrl: `${base}m`,
     mailtoAddress: options.unsubscribeMailto,
-    mailtoSubject: tokens.mailtoSubject,
+    mailtoSubject: `${base}s`,
   };
   const rendered = renderEmail(digest, options, themes, placeholders);
+  // One pass over each part; the base is letters and digits, so it needs no escaping in the pattern.
+  const token = new RegExp(`${base}([ums])`, 'g');
   return {
     subject: rendered.subject,
     fill(unsubscribe) {
       const parts = unsubscribeView(unsubscribe);
-      const values: [string, string][] = [
-        [tokens.url, parts.url ?? ''],
-        [tokens.mailtoUrl, parts.mailtoUrl],
-        [tokens.mailtoSubject, parts.mailtoSubject ?? ''],
-      ];
-      let { html, text } = rendered;
-      for (const [token, value] of values) {
-        html = html.split(token).join(escapeHtml(value));
-        text = text.split(token).join(value);
-      }
-      return { html, text };
+      const value = (kind: string) => (kind === 'u' ? (parts.url ?? '') : kind === 'm' ? parts.mailtoUrl : (parts.mailtoSubject ?? ''));
+      return {
+        html: rendered.html.replace(token, (_match, kind: string) => escapeHtml(value(kind))),
+        text: rendered.text.replace(token, (_match, kind: string) => value(kind)),
+      };
     },
   };
 }
