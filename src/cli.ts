@@ -73,6 +73,11 @@ const MIGRATE_HELP = `
 The archive copied is data/zhoukan.db (see --data), whatever ZHOUKAN_DATABASE_URL says. Stop the
 instances that write to it first; the copy is one transaction and every table's count is checked.`;
 
+const BOUNCES_HELP = `DIR is a Maildir (new/, cur/) that receives the bounces of the digest's From address.
+Each delivery status notification (RFC 3464) is read once: a permanent failure (5.x.x)
+suppresses the address; a temporary one counts, and digest.softBounceLimit of them (3)
+suppress it. A message read is moved to cur/ marked seen (:2,S), so a rerun skips it.`;
+
 /** Options that only some commands take. */
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof SHARED_OPTIONS)[]> = {
   serve: ['host', 'port'],
@@ -169,6 +174,13 @@ const COMMANDS: Record<string, Command> = {
     checkOptions: (values, config) => void migrationTarget(values, config),
     run: migrate,
   },
+  bounces: {
+    summary: 'read bounce reports from a Maildir: a hard bounce suppresses the address, soft ones count',
+    usage: 'zhoukan bounces DIR [options]',
+    extraHelp: BOUNCES_HELP,
+    positionals: true,
+    run: bounces,
+  },
   serve: {
     summary: 'serve output/ over HTTP for feed readers and browsers',
     usage: 'zhoukan serve [options]',
@@ -207,6 +219,17 @@ async function digest(run: Run): Promise<number> {
     const undelivered = sent.failed + sent.deferred;
     return sent.digestId && !sent.outbox && sent.delivered === 0 && undelivered > 0 ? 1 : 0;
   });
+}
+
+async function bounces(run: Run): Promise<number> {
+  const [dir, ...rest] = run.positionals;
+  if (!dir || rest.length > 0) throw new AppError('USAGE', 'bounces: give one Maildir folder (zhoukan bounces DIR)');
+  const { runBounces } = await import('./jobs/bounces.js');
+  const summary = await runBounces(jobContext(run), dir);
+  process.stdout.write(
+    `zhoukan: bounces: read ${plural(summary.messages, 'message')}: ${summary.hard} hard, ${summary.soft} soft, ${summary.suppressed} suppressed, ${summary.unknown} not subscribers, ${summary.skipped} skipped; ${plural(run.log.warnings, 'warning')}\n`,
+  );
+  return 0;
 }
 
 async function update(run: Run): Promise<number> {

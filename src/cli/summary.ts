@@ -15,8 +15,14 @@ export function describeDigest(summary: DigestRunSummary, config: Readonly<Confi
     const why = config.smtp ? '--dry-run' : 'no SMTP configured';
     return `${resumed}${what} written to ${shown(summary.outbox)}/ (digest.html, digest.txt, digest.eml), not sent (${why})${web}`;
   }
-  const skipped = summary.unsubscribed ? `, ${summary.unsubscribed} unsubscribed skipped` : '';
-  return `${resumed}${what} sent to ${summary.delivered}, deferred ${summary.deferred}, failed ${summary.failed}${skipped}${web}`;
+  const notes = [
+    ...(summary.unsubscribed ? [`${summary.unsubscribed} unsubscribed skipped`] : []),
+    ...(summary.suppressed ? [`${summary.suppressed} suppressed skipped`] : []),
+    ...(summary.nothingFor ? [`nothing for ${summary.nothingFor} among their themes`] : []),
+    ...(summary.bounced ? [`${summary.bounced} refused and suppressed`] : []),
+    ...(summary.renders > 1 ? [`${summary.renders} e-mails rendered`] : []),
+  ];
+  return `${resumed}${what} sent to ${summary.delivered}, deferred ${summary.deferred}, failed ${summary.failed}${notes.map((note) => `, ${note}`).join('')}${web}`;
 }
 
 /** A path relative to the working folder when it is inside it. */

@@ -11,7 +11,7 @@ import { numberAt, removeUnsafeKeys, stringAt } from './fields.js';
 
 export function readDigest(
   from: Record<string, unknown>,
-  defaults: Pick<DigestSettings, 'from' | 'maxArticles' | 'entriesPerTheme'>,
+  defaults: Pick<DigestSettings, 'from' | 'maxArticles' | 'entriesPerTheme' | 'softBounceLimit'>,
   problems: string[],
 ): DigestSettings {
   const recipients: string[] = [];
@@ -28,7 +28,7 @@ export function readDigest(
   if (!isEmailAddress(senderAddress)) problems.push(`digest.from: "${sender}" has no e-mail address (e.g. "周刊 <digest@example.org>")`);
   const unsubscribeMailto = stringAt(from, 'digest.unsubscribeMailto', problems) ?? senderAddress;
   if (!isEmailAddress(unsubscribeMailto)) problems.push(`digest.unsubscribeMailto: "${unsubscribeMailto}" is not an e-mail address`);
-  const whole = (key: 'maxArticles' | 'entriesPerTheme', max: number) => {
+  const whole = (key: 'maxArticles' | 'entriesPerTheme' | 'softBounceLimit', max: number) => {
     const value = numberAt(from, `digest.${key}`, problems) ?? defaults[key];
     if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`digest.${key}: must be a whole number from 1 to ${max}, got ${value}`);
     return value;
@@ -42,6 +42,7 @@ export function readDigest(
     maxArticles: whole('maxArticles', 1000),
     entriesPerTheme: whole('entriesPerTheme', 50),
     doubleOptIn: doubleOptIn !== false,
+    softBounceLimit: whole('softBounceLimit', 100),
   };
 }
 

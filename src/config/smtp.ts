@@ -27,7 +27,15 @@ export interface SmtpConfig extends SmtpSettings {
   attempts: number;
   /** Wait before the second try; doubles after each. */
   retryDelaySeconds: number;
+  /** SMTP connections kept open at once, each sending one message at a time. */
+  connections: number;
+  /** Messages handed to the server per second at most, over all connections. */
+  ratePerSecond: number;
 }
+
+/** Defaults: a few connections, and listmonk's cap, which providers' limits for a new account match. */
+export const DEFAULT_SMTP_CONNECTIONS = 4;
+export const DEFAULT_SMTP_RATE_PER_SECOND = 100;
 
 /** The parts of SMTP_URL (smtp://user@host:587, smtps://host:465); never its password. */
 interface SmtpUrl {
@@ -58,6 +66,10 @@ export function readSmtp(from: Record<string, unknown>, env: NodeJS.ProcessEnv, 
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`smtp.attempts: must be a whole number from 1 to 10, got ${attempts}`);
   const retryDelaySeconds = numberAt(from, 'smtp.retryDelaySeconds', problems) ?? 2;
   if (!(retryDelaySeconds >= 0 && retryDelaySeconds <= 600)) problems.push(`smtp.retryDelaySeconds: must be from 0 to 600, got ${retryDelaySeconds}`);
+  const connections = numberAt(from, 'smtp.connections', problems) ?? DEFAULT_SMTP_CONNECTIONS;
+  if (!Number.isInteger(connections) || connections < 1 || connections > 50) problems.push(`smtp.connections: must be a whole number from 1 to 50, got ${connections}`);
+  const ratePerSecond = numberAt(from, 'smtp.ratePerSecond', problems) ?? DEFAULT_SMTP_RATE_PER_SECOND;
+  if (!(ratePerSecond >= 0.01 && ratePerSecond <= 100_000)) problems.push(`smtp.ratePerSecond: must be from 0.01 to 100000, got ${ratePerSecond}`);
   const fileUser = stringAt(from, 'smtp.user', problems);
   const user = fileUser ?? url?.user;
   const password = env.SMTP_PASSWORD || undefined;
@@ -81,6 +93,8 @@ export function readSmtp(from: Record<string, unknown>, env: NodeJS.ProcessEnv, 
     ...(caPath ? { caFile: caPath } : {}),
     attempts,
     retryDelaySeconds,
+    connections,
+    ratePerSecond,
   };
 }
 

@@ -74,6 +74,8 @@ export interface DigestSettings {
   entriesPerTheme: number;
   /** The signup form sends a confirmation link and subscribes only once it is followed (default true). */
   doubleOptIn: boolean;
+  /** Soft bounces (reports of a temporary failure) after which an address is suppressed. */
+  softBounceLimit: number;
 }
 
 export interface SignupSettings {

@@ -4,11 +4,15 @@ import { pageMainContent } from '../clean/index.js';
 import { AppError } from '../errors.js';
 import type { Article, Digest } from '../model.js';
 import { buildDigest } from '../output/digest/model.js';
-import { renderDigestEmail, renderDigestPage, type DigestRenderOptions } from '../output/digest/render.js';
+import { renderDigestPage, renderEmailTemplate, themesFor, type DigestRenderOptions, type EmailTemplate } from '../output/digest/render.js';
 import { addressOf, composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../output/mail/mail.js';
 import { digestWebCopyPath } from '../output/paths.js';
 import { writeDigestArchive, writeDigestWebCopy } from '../output/write.js';
-import type { DigestKind } from '../store/store.js';
+import type { SmtpConfig } from '../config/smtp.js';
+import { normalizeAddress } from '../store/address.js';
+import type { Delivery, DigestKind, NewDigest } from '../store/store.js';
+import { mapWithLimit } from '../util/pool.js';
+import { createRateLimit } from '../util/rate.js';
 import { groupInThisThread } from '../themes/grouper.js';
 import { loadThemeModel } from '../themes/model-file.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -43,21 +47,48 @@ export interface DigestRunSummary {
   deferred: number;
   failed: number;
   unsubscribed: number;
+  /** Active subscribers skipped because their address bounced. */
+  suppressed: number;
+  /** Readers none of whose themes the digest holds: nothing was sent to them. */
+  nothingFor: number;
+  /** Addresses refused outright at send time in this run, and so suppressed. */
+  bounced: number;
+  /** E-mails rendered: one per set of themes, however many readers share it. */
+  renders: number;
   /** Deliveries of earlier digests finished in this run. */
   resumed: number;
 }
 
 const OUTBOX_FOLDER = 'outbox';
 
+function createSender(smtp: SmtpConfig): Sender {
+  return {
+    mailer: createMailer(smtp, { connections: smtp.connections }),
+    attempts: smtp.attempts,
+    backoffMs: smtp.retryDelaySeconds * 1000,
+    connections: smtp.connections,
+    rate: createRateLimit(smtp.ratePerSecond),
+  };
+}
+
 /** Builds the digest of what is new (or of a window), writes its web copy, and sends or stores it. */
 export async function runDigest(context: JobContext, options: DigestOptions = {}): Promise<DigestRunSummary> {
   const { config, store, log, now } = context;
-  const summary: DigestRunSummary = { articles: 0, themes: 0, omitted: 0, delivered: 0, deferred: 0, failed: 0, unsubscribed: 0, resumed: 0 };
-  const sending = Boolean(config.smtp) && !options.dryRun;
-  const sender: Sender | undefined =
-    sending && config.smtp
-      ? { mailer: createMailer(config.smtp), attempts: config.smtp.attempts, backoffMs: config.smtp.retryDelaySeconds * 1000 }
-      : undefined;
+  const summary: DigestRunSummary = {
+    articles: 0,
+    themes: 0,
+    omitted: 0,
+    delivered: 0,
+    deferred: 0,
+    failed: 0,
+    unsubscribed: 0,
+    suppressed: 0,
+    nothingFor: 0,
+    bounced: 0,
+    renders: 0,
+    resumed: 0,
+  };
+  const sender: Sender | undefined = config.smtp && !options.dryRun ? createSender(config.smtp) : undefined;
   try {
     // Finish what an earlier run left (a crash, a deferral) before anything new is chosen.
     if (sender) summary.resumed = await resumeDeliveries(sender, context, summary);
@@ -78,35 +109,69 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
       periodStart: window?.start ?? earliest(chosen.articles),
       periodEnd: window?.end ?? now,
     });
+    // The word segmenter's thread is done: its memory goes back before thousands of messages are made.
+    context.themes?.standDown();
     Object.assign(summary, { digestId: digest.id, articles: digest.total, themes: digest.themes.length, omitted: digest.omitted });
     summary.webCopy = await writeWebCopy(digest, context);
 
-    const recipients = options.to?.length ? options.to : config.digest.recipients;
     if (!sender) {
-      summary.outbox = await writeOutbox(digest, recipients[0] ?? addressOf(config.digest.from), context);
+      const first = options.to?.[0] ?? config.digest.recipients[0] ?? addressOf(config.digest.from);
+      summary.outbox = await writeOutbox(digest, first, context);
       return summary;
     }
-    const active: string[] = [];
-    for (const recipient of recipients) if (!(await store.digests.isUnsubscribed(recipient))) active.push(recipient);
-    summary.unsubscribed = recipients.length - active.length;
-    if (active.length === 0) throw new AppError('MAIL_SEND', 'the digest has no recipient left to send to (see digest.recipients; unsubscribed ones are skipped)');
+    const readers: Reader[] = options.to?.length ? options.to.map((address) => ({ address })) : await digestReaders(context, summary);
+    const deliveries: NewDigest['deliveries'] = [];
+    for (const reader of readers) {
+      const themes = themesFor(digest, reader.themes);
+      if (themes.length === 0) {
+        summary.nothingFor += 1;
+        continue;
+      }
+      const messageId = digestMessageId(digest.id, reader.address, config.digest.from);
+      deliveries.push({ recipient: reader.address, messageId, ...(reader.themes ? { themes } : {}) });
+    }
+    if (summary.nothingFor > 0) log.info(`${digest.id}: nothing for ${summary.nothingFor} of ${readers.length} readers among the themes they chose; none sent to them`);
+    if (readers.length === 0) {
+      throw new AppError('MAIL_SEND', 'the digest has no recipient left to send to (no active subscriber; see digest.recipients; unsubscribed and suppressed ones are skipped)');
+    }
     await store.digests.create(
-      {
-        digest,
-        kind,
-        throughRevision,
-        articleIds: kind === 'preview' ? [] : chosen.articles.map((article) => article.id),
-        deliveries: active.map((recipient) => ({ recipient, messageId: digestMessageId(digest.id, recipient, config.digest.from) })),
-      },
+      { digest, kind, throughRevision, articleIds: kind === 'preview' ? [] : chosen.articles.map((article) => article.id), deliveries },
       now,
     );
-    for (const delivery of await store.digests.deliveries(digest.id)) {
-      await deliver(sender, digest, delivery.recipient, delivery.messageId, context, summary);
-    }
+    await deliverAll(sender, await store.digests.deliveries(digest.id), context, summary, { recheck: false });
     return summary;
   } finally {
     sender?.mailer.close();
   }
+}
+
+/** A reader of the digest and the themes they chose (all when absent). */
+interface Reader {
+  address: string;
+  themes?: string[];
+}
+
+/**
+ * Who gets a regular digest: the active subscribers that are not suppressed, with digest.recipients
+ * first made subscribers (origin config, every theme) unless the archive already knows them.
+ * Someone unsubscribed through the digest's own link stays so; an address the operator removed
+ * from digest.recipients no longer gets the digest through it.
+ */
+async function digestReaders(context: JobContext, summary: DigestRunSummary): Promise<Reader[]> {
+  const { store, config, now } = context;
+  const configured = new Set(config.digest.recipients.map(normalizeAddress));
+  for (const address of configured) {
+    if (await store.subscribers.get(address)) continue;
+    await store.subscribers.put({ address, state: 'active', origin: 'config', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
+  }
+  const readers: Reader[] = [];
+  for (const subscriber of await store.subscribers.list(['active'])) {
+    if (subscriber.origin === 'config' && !configured.has(subscriber.address)) continue;
+    if (subscriber.suppressedAt) summary.suppressed += 1;
+    else if (await store.digests.isUnsubscribed(subscriber.address)) summary.unsubscribed += 1;
+    else readers.push({ address: subscriber.address, ...(subscriber.themes ? { themes: subscriber.themes } : {}) });
+  }
+  return readers;
 }
 
 async function composeDigest(
@@ -132,16 +197,8 @@ async function composeDigest(
 
 async function resumeDeliveries(sender: Sender, context: JobContext, summary: DigestRunSummary): Promise<number> {
   const open = await context.store.digests.openDeliveries();
-  for (const delivery of open) {
-    const digest = await context.store.digests.get(delivery.digestId);
-    if (!digest) continue;
-    if (await context.store.digests.isUnsubscribed(delivery.recipient)) {
-      await context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', 'unsubscribed before delivery', context.now);
-      continue;
-    }
-    context.log.info(`${digest.id}: resuming the delivery to ${delivery.recipient} (${delivery.status})`);
-    await deliver(sender, digest, delivery.recipient, delivery.messageId, context, summary);
-  }
+  for (const delivery of open) context.log.info(`${delivery.digestId}: resuming the delivery to ${delivery.recipient} (${delivery.status})`);
+  await deliverAll(sender, open, context, summary, { recheck: true });
   return open.length;
 }
 
@@ -149,27 +206,88 @@ interface Sender {
   mailer: Mailer;
   attempts: number;
   backoffMs: number;
+  connections: number;
+  rate: { take(): Promise<void> };
   /** Set once the server could not be reached: the remaining recipients are deferred without waiting. */
   unreachable?: string;
+}
+
+/** E-mail templates kept at once; deliveries come sorted by their themes, so each is rendered once. */
+const TEMPLATES_KEPT = 16;
+
+/**
+ * Sends deliveries over the sender's connections, as many at once as it has, each recorded as
+ * sending just before SMTP sees it and with its outcome after. Deliveries are sorted by digest and
+ * themes, so a template serves every reader of the same themes and only a few are kept: no more
+ * than one message per connection is held, whatever the number of readers. `recheck`: an earlier
+ * run chose them, so a reader who has since left or been suppressed is skipped.
+ */
+async function deliverAll(
+  sender: Sender,
+  deliveries: readonly Delivery[],
+  context: JobContext,
+  summary: DigestRunSummary,
+  options: { recheck: boolean },
+): Promise<void> {
+  const keyOf = (delivery: Delivery) => `${delivery.digestId}\n${delivery.themes ? delivery.themes.join('\n') : '*'}`;
+  const sorted = [...deliveries].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const digests = new Map<string, Promise<Digest | undefined>>();
+  const templates = new Map<string, EmailTemplate>();
+  const templateFor = async (delivery: Delivery): Promise<{ digest: Digest; template: EmailTemplate } | undefined> => {
+    if (!digests.has(delivery.digestId)) digests.set(delivery.digestId, context.store.digests.get(delivery.digestId));
+    const digest = await digests.get(delivery.digestId);
+    if (!digest) return undefined;
+    const key = keyOf(delivery);
+    let template = templates.get(key);
+    if (!template) {
+      template = emailTemplate(digest, delivery.themes, context);
+      summary.renders += 1;
+      templates.set(key, template);
+      if (templates.size > TEMPLATES_KEPT) templates.delete(templates.keys().next().value as string);
+    }
+    return { digest, template };
+  };
+  await mapWithLimit(sorted, sender.connections, async (delivery) => {
+    if (options.recheck) {
+      const gone = await whyNotWanted(delivery.recipient, context);
+      if (gone) {
+        await context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', gone, context.now);
+        return;
+      }
+    }
+    const found = await templateFor(delivery);
+    if (found) await deliver(sender, found.digest, found.template, delivery, context, summary);
+  });
+}
+
+/** Why a delivery chosen earlier should no longer be made, if it should not. */
+async function whyNotWanted(recipient: string, context: JobContext): Promise<string | undefined> {
+  if (await context.store.digests.isUnsubscribed(recipient)) return 'unsubscribed before delivery';
+  const subscriber = await context.store.subscribers.get(recipient);
+  if (subscriber?.suppressedAt) return `suppressed before delivery (${subscriber.suppressedReason ?? 'bounced'})`;
+  if (subscriber && subscriber.state !== 'active') return `${subscriber.state} before delivery`;
+  return undefined;
 }
 
 /** One recipient: recorded as sending before SMTP sees it, and with its outcome after. */
 async function deliver(
   sender: Sender,
   digest: Digest,
-  recipient: string,
-  messageId: string,
+  template: EmailTemplate,
+  delivery: Delivery,
   context: JobContext,
   summary: DigestRunSummary,
 ): Promise<void> {
   const { store, log, now } = context;
+  const { recipient } = delivery;
   if (sender.unreachable) {
     await store.digests.markOutcome(digest.id, recipient, 'deferred', sender.unreachable, now);
     summary.deferred += 1;
     log.warn(`${digest.id}: ${recipient}: deferred (${sender.unreachable}); the next run tries again`);
     return;
   }
-  const message = messageFor(digest, recipient, messageId, context);
+  const message = messageFor(template, recipient, delivery.messageId, context);
+  await sender.rate.take();
   await store.digests.markSending(digest.id, recipient, now);
   const outcome = await sendWithRetry(sender.mailer, message, { attempts: sender.attempts, backoffMs: sender.backoffMs });
   if (outcome.status === 'sent') {
@@ -184,26 +302,43 @@ async function deliver(
   } else {
     await store.digests.markOutcome(digest.id, recipient, 'failed', outcome.error, now);
     summary.failed += 1;
-    log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); not retried`);
+    if (outcome.addressRefused) {
+      // A hard bounce: the address itself was refused; nothing is sent to it again.
+      await store.subscribers.suppress(recipient, `hard bounce at send time: ${outcome.error}`, now);
+      summary.bounced += 1;
+      log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); suppressed, no digest goes to it again`);
+    } else {
+      log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); not retried`);
+    }
   }
 }
 
-function messageFor(digest: Digest, recipient: string, messageId: string, context: JobContext): DigestMessage {
+/** The e-mail of the digest, or of the themes a delivery holds, rendered once for all who get it. */
+function emailTemplate(digest: Digest, themes: readonly string[] | undefined, context: JobContext): EmailTemplate {
   const { config } = context;
-  const rendered = renderDigestEmail(digest, {
-    ...renderOptions(digest, context),
-    unsubscribe: unsubscribeFor(recipient, context),
-    preferencesUrl: preferencesUrlFor(recipient, config),
-  });
+  return renderEmailTemplate(
+    digest,
+    {
+      ...renderOptions(digest, context),
+      oneClick: unsubscribeFor('', context).url !== undefined,
+      preferences: preferencesUrlFor('', config) !== undefined,
+      unsubscribeMailto: config.digest.unsubscribeMailto,
+    },
+    themes,
+  );
+}
+
+function messageFor(template: EmailTemplate, recipient: string, messageId: string, context: JobContext): DigestMessage {
+  const { config } = context;
+  const unsubscribe = unsubscribeFor(recipient, context);
   return {
     from: config.digest.from,
     to: recipient,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
+    subject: template.subject,
+    ...template.fill(unsubscribe, preferencesUrlFor(recipient, config)),
     messageId,
     date: context.now,
-    unsubscribe: unsubscribeFor(recipient, context),
+    unsubscribe,
   };
 }
 
@@ -239,7 +374,7 @@ async function writeWebCopy(digest: Digest, context: JobContext): Promise<string
 async function writeOutbox(digest: Digest, recipient: string, context: JobContext): Promise<string> {
   const folder = join(context.config.data, OUTBOX_FOLDER, digest.id);
   await mkdir(folder, { recursive: true });
-  const message = messageFor(digest, recipient, digestMessageId(digest.id, recipient, context.config.digest.from), context);
+  const message = messageFor(emailTemplate(digest, undefined, context), recipient, digestMessageId(digest.id, recipient, context.config.digest.from), context);
   await writeFileAtomic(join(folder, 'digest.html'), message.html);
   await writeFileAtomic(join(folder, 'digest.txt'), message.text);
   await writeFileAtomic(join(folder, 'digest.eml'), await composeMessage(message));

@@ -69,9 +69,9 @@ export const zhDigest = {
   /** An entry's date. */
   entryDate: 'M月d日',
   entryDateWithYear: 'yyyy年M月d日',
-  /** 【周刊】2022年第20周 · 中小企业与民营经济等 12 篇 */
-  subject: (week: string, biggestTheme: string | undefined, themeCount: number, total: number) =>
-    `【周刊】${week}${biggestTheme ? ` · ${biggestTheme}${themeCount > 1 ? '等' : ''}` : ' ·'} ${total} 篇`,
+  /** 【周刊】2022年第20周 · 中小企业与民营经济等 12 篇; 【周刊】2022年第20周 · 股市、楼市 5 篇 */
+  subject: (week: string, themes: readonly string[], themeCount: number, total: number) =>
+    `【周刊】${week}${themes.length > 0 ? ` · ${themes.join('、')}${themeCount > themes.length ? '等' : ''}` : ' ·'} ${total} 篇`,
   total: (count: number) => `共${count}篇`,
   themeCount: (count: number) => `${count}篇`,
   themeHeading: (name: string, count: number) => `${name}（${count}篇）`,

@@ -79,7 +79,7 @@ describe('sending the digest', () => {
     await runCollect(context);
     const first = await runDigest(context);
     expect(first).toMatchObject({ digestId: '2022-W23', delivered: 3, deferred: 0, failed: 0, articles: 5 });
-    expect(server.messages.map((message) => message.to)).toEqual(RECIPIENTS.map((recipient) => [recipient]));
+    expect(server.messages.map((message) => message.to).sort()).toEqual(RECIPIENTS.map((recipient) => [recipient]));
 
     const monday = { ...context, now: new Date('2022-06-13T00:00:00Z') };
     const nothing = await runDigest(monday);
@@ -178,7 +178,8 @@ describe('sending faults: no duplicate, no loss', () => {
 
   it('4xx after DATA: deferred, then sent to that recipient alone on the next run', async () => {
     const server = await smtp({ onData: (attempt) => (attempt === 2 || attempt === 3 ? { code: 451, message: '4.3.0 queue full' } : undefined) });
-    const context = await digestContext(server.port);
+    // One connection, so the second message's two tries are the second and third DATA the server sees
+    const context = await digestContext(server.port, { smtp: { host: '127.0.0.1', port: server.port, requireTls: false, attempts: 2, retryDelaySeconds: 0, connections: 1 } });
     await runCollect(context);
     const result = await runDigest(context);
     expect(result).toMatchObject({ delivered: 2, deferred: 1 });
@@ -192,7 +193,7 @@ describe('configuration', () => {
   it('reads SMTP_URL and the password from the environment only', async () => {
     const context = await digestContext();
     const config = loadConfig({ sources: [] }, { SMTP_URL: 'smtps://mail.example.org', SMTP_PASSWORD: 'secret' }, context.dir);
-    expect(config.smtp).toEqual({ host: 'mail.example.org', port: 465, secure: true, requireTls: false, password: 'secret', attempts: 4, retryDelaySeconds: 2 });
+    expect(config.smtp).toEqual({ host: 'mail.example.org', port: 465, secure: true, requireTls: false, password: 'secret', attempts: 4, retryDelaySeconds: 2, connections: 4, ratePerSecond: 100 });
     const submission = loadConfig({ sources: [] }, { SMTP_URL: 'smtp://digest@mail.example.org', SMTP_PASSWORD: 'secret' }, context.dir);
     expect(submission.smtp).toMatchObject({ host: 'mail.example.org', port: 587, secure: false, requireTls: true, user: 'digest' });
     await writeFile(join(context.dir, 'zhoukan.config.json'), JSON.stringify({ smtp: { host: 'x', password: 'no' } }));

@@ -1,8 +1,7 @@
 import type Juice from 'juice';
 import { requireCommonJs } from '../../util/require-cjs.js';
 import { escapeHtml, stripInvalidXmlChars } from '../../util/text.js';
-import { parseMailto } from '../../util/url.js';
-import type { DigestView, EntryView, ThemeView } from './view.js';
+import type { DigestView, EntryView, ThemeView, UnsubscribeView } from './view.js';
 import { zh, zhDigest } from '../zh.js';
 
 // The digest e-mail's HTML: a 600px table layout that shrinks to a phone's width. The CSS is
@@ -11,7 +10,7 @@ import { zh, zhDigest } from '../zh.js';
 
 export interface EmailHtmlOptions {
   subject: string;
-  unsubscribe?: { url?: string; mailto: string };
+  unsubscribe?: UnsubscribeView;
   /** The recipient's own preference page (themes, pause, unsubscribe). */
   preferencesUrl?: string;
 }
@@ -203,9 +202,8 @@ ${links.length ? `<p>${links.join(zhDigest.separator)}</p>` : ''}
 }
 
 /** The one-click https link when there is one, else the address to write to. */
-function unsubscribeLine(unsubscribe: { url?: string; mailto: string }): string {
+function unsubscribeLine(unsubscribe: UnsubscribeView): string {
   if (unsubscribe.url) return `<a href="${escapeHtml(unsubscribe.url)}">${zhDigest.unsubscribeLink}</a>`;
-  const mailto = parseMailto(unsubscribe.mailto);
-  const subject = mailto.subject ? escapeHtml(zhDigest.mailSubject(mailto.subject)) : '';
-  return `${zhDigest.unsubscribeByMail} <a class="url" href="${escapeHtml(mailto.url)}">${escapeHtml(mailto.address)}</a>${subject}`;
+  const subject = unsubscribe.mailtoSubject ? escapeHtml(zhDigest.mailSubject(unsubscribe.mailtoSubject)) : '';
+  return `${zhDigest.unsubscribeByMail} <a class="url" href="${escapeHtml(unsubscribe.mailtoUrl)}">${escapeHtml(unsubscribe.mailtoAddress)}</a>${subject}`;
 }

@@ -1,7 +1,6 @@
 import { isCjk, normalizeSpace, stripInvalidXmlChars } from '../../util/text.js';
-import type { DigestView, EntryView, ThemeView } from './view.js';
+import type { DigestView, EntryView, ThemeView, UnsubscribeView } from './view.js';
 import { zhDigest } from '../zh.js';
-import { parseMailto } from '../../util/url.js';
 
 // The digest's text/plain part, laid out from the same view as the HTML (never stripped HTML).
 // Lines are wrapped by display width (a CJK character takes two columns); URLs stand on their
@@ -11,7 +10,7 @@ import { parseMailto } from '../../util/url.js';
 export const TEXT_WIDTH = 76;
 const INDENT = '   ';
 
-export function renderEmailText(view: DigestView, options: { unsubscribe?: { url?: string; mailto: string }; preferencesUrl?: string }): string {
+export function renderEmailText(view: DigestView, options: { unsubscribe?: UnsubscribeView; preferencesUrl?: string }): string {
   const blocks: string[][] = [
     [...wrap(`${view.site.title}${zhDigest.separator}${view.week}`), ...wrap(`${view.period}${zhDigest.separator}${zhDigest.total(view.total)}`)],
     [`${zhDigest.viewInBrowser}${zhDigest.colon}`, view.webCopyUrl],
@@ -43,13 +42,14 @@ function entryLines(entry: EntryView, number: number): string[] {
   return lines;
 }
 
-function footer(view: DigestView, unsubscribe: { url?: string; mailto: string } | undefined, preferencesUrl: string | undefined): string[] {
+function footer(view: DigestView, unsubscribe: UnsubscribeView | undefined, preferencesUrl: string | undefined): string[] {
   const lines = ['-- ', ...wrap(zhDigest.why(view.site.title))];
   if (preferencesUrl) lines.push(`${zhDigest.preferencesLink}${zhDigest.colon}`, preferencesUrl);
   if (unsubscribe?.url) lines.push(`${zhDigest.unsubscribeLink}${zhDigest.colon}`, unsubscribe.url);
   else if (unsubscribe) {
-    const mailto = parseMailto(unsubscribe.mailto);
-    lines.push(...wrap(`${zhDigest.unsubscribeByMail} ${mailto.address}${mailto.subject ? zhDigest.mailSubject(mailto.subject) : ''}`));
+    // The subject names the reader: on a line of its own, so the wrapping above is the same for everyone.
+    lines.push(...wrap(`${zhDigest.unsubscribeByMail} ${unsubscribe.mailtoAddress}`));
+    if (unsubscribe.mailtoSubject) lines.push(zhDigest.mailSubject(unsubscribe.mailtoSubject));
   }
   lines.push(view.site.url);
   return lines;

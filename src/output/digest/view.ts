@@ -37,3 +37,14 @@ export interface EntryView {
   thumbnail?: string;
   similarCount: number;
 }
+
+/**
+ * The footer's per-recipient parts, ready to show: the one-click link when there is one, and the
+ * address to write to with the subject to use.
+ */
+export interface UnsubscribeView {
+  url?: string;
+  mailtoUrl: string;
+  mailtoAddress: string;
+  mailtoSubject?: string;
+}

@@ -88,13 +88,18 @@ export function digestMessageId(digestId: string, recipient: string, from: strin
   return `<digest-${digestId.replace(/[^\w.-]/g, '-')}.${shortHash(recipient.trim().toLowerCase(), 16)}@${domain}>`;
 }
 
+/** Messages one pooled connection carries before it is closed and a fresh one opened. */
+const MESSAGES_PER_CONNECTION = 100;
+
 /**
- * A mailer that sends each message on its own connection, to its one recipient. The settings come
- * checked and resolved from the configuration (config/smtp.ts); `timeoutMs` limits the connect,
- * the greeting and each wait on the socket (30 s by default).
+ * A mailer that sends each message to its one recipient over a pool of `connections` SMTP
+ * connections (one by default), each reused for up to 100 messages. The settings come checked and
+ * resolved from the configuration (config/smtp.ts); `timeoutMs` limits the connect, the greeting
+ * and each wait on the socket (30 s by default).
  */
-export function createMailer(settings: SmtpSettings, options: { timeoutMs?: number } = {}): Mailer {
+export function createMailer(settings: SmtpSettings, options: { timeoutMs?: number; connections?: number } = {}): Mailer {
   const target = connectionOf(settings, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const pool = { pool: true, maxConnections: Math.max(1, options.connections ?? 1), maxMessages: MESSAGES_PER_CONNECTION } as const;
   let transport: ReturnType<typeof Nodemailer.createTransport> | undefined;
   return {
     async send(message) {
@@ -105,7 +110,7 @@ export function createMailer(settings: SmtpSettings, options: { timeoutMs?: numb
         return { status: 'permanent', error: `composing the message to ${message.to} failed: ${describeError(error)}` };
       }
       try {
-        transport ??= nodemailer().createTransport(target.options);
+        transport ??= nodemailer().createTransport({ ...target.options, ...pool });
         const info = await transport.sendMail({ envelope: { from: addressOf(message.from), to: [addressOf(message.to)] }, raw });
         // nodemailer resolves when only some recipients are refused: with one recipient that means not sent
         const refused = info.rejectedErrors?.[0];

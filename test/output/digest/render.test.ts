@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import type { Digest } from '../../../src/model.js';
-import { digestSubject, EMAIL_HTML_MAX_BYTES, renderDigestEmail, renderDigestPage } from '../../../src/output/digest/render.js';
+import {
+  digestOfThemes,
+  digestSubject,
+  EMAIL_HTML_MAX_BYTES,
+  renderDigestEmail,
+  renderDigestPage,
+  renderEmailTemplate,
+  themesFor,
+} from '../../../src/output/digest/render.js';
 import { SITE_CSS } from '../../../src/output/site/site-css.js';
 import { width } from '../../../src/output/digest/text.js';
 import {
@@ -231,5 +239,74 @@ describe('renderDigestPage', () => {
     const big = bigDigest();
     const bigPage = renderDigestPage(big, RENDER_OPTIONS);
     expect(bigPage.match(/<p class="summary">/g)?.length).toBe(300);
+  });
+});
+
+describe('personal digests', () => {
+  const TEMPLATE_OPTIONS = { ...RENDER_OPTIONS, oneClick: true, preferences: false, unsubscribeMailto: 'unsubscribe@news.example.com' };
+  const forReader = (reader: string) => ({
+    url: `https://news.example.com/unsubscribe?t=${encodeURIComponent(reader)}&x="1"`,
+    mailto: `mailto:unsubscribe@news.example.com?subject=${encodeURIComponent(`unsubscribe ${reader}`)}`,
+  });
+
+  test('themesFor keeps the digest order, drops names it lacks, and gives none for no match', () => {
+    const digest = sampleDigest();
+    expect(themesFor(digest, undefined)).toEqual(['中小企业与民营经济', '科技创新', '其他要闻']);
+    expect(themesFor(digest, ['其他要闻', '已删除的主题', '中小企业与民营经济'])).toEqual(['中小企业与民营经济', '其他要闻']);
+    expect(themesFor(digest, ['已删除的主题'])).toEqual([]);
+  });
+
+  test('a cut digest holds only its themes, keeps the web copy anchors, counts again and names its themes in the subject', () => {
+    const digest = sampleDigest();
+    const template = renderEmailTemplate(digest, TEMPLATE_OPTIONS, ['科技创新', '其他要闻']);
+    const { html, text } = template.fill(forReader('a@example.org'));
+    const kept = digestOfThemes(digest, ['科技创新', '其他要闻']);
+    expect(template.subject).toBe(`【周刊】2022年第20周 · 科技创新等 ${kept.total} 篇`);
+    expect(html).not.toContain('中小企业与民营经济');
+    expect(text).not.toContain('中小企业与民营经济');
+    expect(html).toContain(`href="${WEB_COPY_URL}#theme-2"`);
+    expect(html).toContain(`href="${WEB_COPY_URL}#theme-3"`);
+    expect(html).not.toContain(`#theme-1"`);
+    const counted = digest.themes.slice(1).flatMap((theme) => theme.entries).reduce((sum, entry) => sum + 1 + entry.similarCount, 0);
+    expect(kept.total).toBe(counted);
+    expect(text).toContain(`共${counted}篇`);
+  });
+
+  test('the template filled for a reader is the message rendered for that reader', () => {
+    const digest = sampleDigest();
+    for (const oneClick of [true, false]) {
+      for (const preferences of [true, false]) {
+        const template = renderEmailTemplate(digest, { ...TEMPLATE_OPTIONS, oneClick, preferences });
+        for (const reader of ['a@example.org', "o'brien+x&y@example.org"]) {
+          const unsubscribe = oneClick ? forReader(reader) : { mailto: forReader(reader).mailto };
+          const preferencesUrl = preferences ? `https://example.org/preferences?t=${encodeURIComponent(reader)}&x=1` : undefined;
+          const direct = renderDigestEmail(digest, { ...RENDER_OPTIONS, unsubscribe, ...(preferencesUrl ? { preferencesUrl } : {}) });
+          expect(template.fill(unsubscribe, preferencesUrl)).toEqual({ html: direct.html, text: direct.text });
+          expect(template.subject).toBe(direct.subject);
+        }
+      }
+    }
+  });
+
+  test('content holding the placeholder text is shown as written, never taken for a reader part', () => {
+    const digest = sampleDigest();
+    const first = 'zk000000000000000000000001';
+    const second = 'zk000000000000000000000002';
+    const entry = digest.themes[0]!.entries[0]!;
+    // The title carries the first token (and its variants), split by markup and case as content might be
+    entry.title = `标题 ${first}u ${first}s`;
+    entry.summary = `摘要 <b>${first.toUpperCase()}</b>U`;
+    const drawn = [first, second];
+    const template = renderEmailTemplate(digest, TEMPLATE_OPTIONS, undefined, () => drawn.shift() ?? 'exhausted');
+    expect(drawn).toEqual([]);
+    const { html, text } = template.fill(forReader('reader@example.org'));
+    expect(html).toContain(`标题 ${first}u ${first}s`);
+    expect(text).toContain(`标题 ${first}u ${first}s`);
+    expect(html).toContain(`${first}s`);
+    expect(html).toContain(`摘要 &lt;b&gt;${first.toUpperCase()}&lt;/b&gt;U`);
+    expect(html).not.toContain(second);
+    expect(text).not.toContain(second);
+    expect(html).toContain(`href="${forReader('reader@example.org').url.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`);
+    expect(text).toContain(forReader('reader@example.org').url);
   });
 });
