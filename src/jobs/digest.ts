@@ -162,13 +162,17 @@ async function digestReaders(context: JobContext, summary: DigestRunSummary): Pr
   const configured = new Set(config.digest.recipients.map(normalizeAddress));
   for (const address of configured) {
     if (await store.subscribers.get(address)) continue;
-    await store.subscribers.put({ address, state: 'active', origin: 'config', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
+    // One who unsubscribed before there were subscribers (an archive of an older version) stays so.
+    const state = (await store.digests.isUnsubscribed(address)) ? 'unsubscribed' : 'active';
+    await store.subscribers.put({ address, state, origin: 'config', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
   }
+  // The subscriber's state is the truth: one who unsubscribed and subscribed again gets the digest.
   const readers: Reader[] = [];
-  for (const subscriber of await store.subscribers.list(['active'])) {
+  for (const subscriber of await store.subscribers.list(['active', 'unsubscribed'])) {
     if (subscriber.origin === 'config' && !configured.has(subscriber.address)) continue;
-    if (subscriber.suppressedAt) summary.suppressed += 1;
-    else if (await store.digests.isUnsubscribed(subscriber.address)) summary.unsubscribed += 1;
+    if (subscriber.state === 'unsubscribed') {
+      if (configured.has(subscriber.address)) summary.unsubscribed += 1;
+    } else if (subscriber.suppressedAt) summary.suppressed += 1;
     else readers.push({ address: subscriber.address, ...(subscriber.themes ? { themes: subscriber.themes } : {}) });
   }
   return readers;
@@ -262,10 +266,10 @@ async function deliverAll(
 
 /** Why a delivery chosen earlier should no longer be made, if it should not. */
 async function whyNotWanted(recipient: string, context: JobContext): Promise<string | undefined> {
-  if (await context.store.digests.isUnsubscribed(recipient)) return 'unsubscribed before delivery';
   const subscriber = await context.store.subscribers.get(recipient);
-  if (subscriber?.suppressedAt) return `suppressed before delivery (${subscriber.suppressedReason ?? 'bounced'})`;
-  if (subscriber && subscriber.state !== 'active') return `${subscriber.state} before delivery`;
+  if (!subscriber) return (await context.store.digests.isUnsubscribed(recipient)) ? 'unsubscribed before delivery' : undefined;
+  if (subscriber.suppressedAt) return `suppressed before delivery (${subscriber.suppressedReason ?? 'bounced'})`;
+  if (subscriber.state !== 'active') return `${subscriber.state} before delivery`;
   return undefined;
 }
 

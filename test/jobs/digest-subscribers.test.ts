@@ -117,20 +117,24 @@ describe('personal digests', () => {
   it('keeps digest.recipients working: made subscribers of every theme, an unsubscribed one stays so, a removed one gets nothing', async () => {
     const server = await smtp();
     const context = await subscriberContext(server.port, {
-      digest: { recipients: ['Config@Example.org', 'left@example.org', 'known@example.org'], from: '周刊 <digest@news.example.org>' },
+      digest: { recipients: ['Config@Example.org', 'left@example.org', 'known@example.org', 'legacy@example.org'], from: '周刊 <digest@news.example.org>' },
     });
     await runCollect(context);
     await subscribe(context, 'left@example.org', undefined, { state: 'unsubscribed' });
     await subscribe(context, 'known@example.org', [HOUSING]);
-    await context.store.digests.unsubscribe('oneclick@example.org', 'test', context.now);
-    await subscribe(context, 'oneclick@example.org');
+    // Unsubscribed by one-click before there were subscribers: stays unsubscribed.
+    await context.store.digests.unsubscribe('legacy@example.org', 'test', context.now);
+    // Unsubscribed once, then subscribed again: the subscriber's state is the truth.
+    await context.store.digests.unsubscribe('again@example.org', 'test', context.now);
+    await subscribe(context, 'again@example.org');
     await subscribe(context, 'former@example.org', undefined, { origin: 'config' });
 
-    expect(await runDigest(context)).toMatchObject({ delivered: 2, unsubscribed: 1 });
-    expect(server.messages.flatMap((message) => message.to).sort()).toEqual(['config@example.org', 'known@example.org']);
+    expect(await runDigest(context)).toMatchObject({ delivered: 3, unsubscribed: 2 });
+    expect(server.messages.flatMap((message) => message.to).sort()).toEqual(['again@example.org', 'config@example.org', 'known@example.org']);
     expect(await context.store.subscribers.get('config@example.org')).toMatchObject({ state: 'active', origin: 'config' });
     expect((await context.store.subscribers.get('config@example.org'))?.themes).toBeUndefined();
     expect((await context.store.subscribers.get('left@example.org'))?.state).toBe('unsubscribed');
+    expect(await context.store.subscribers.get('legacy@example.org')).toMatchObject({ state: 'unsubscribed', origin: 'config' });
     expect((await received(server, 'known@example.org'))[0]?.text).not.toContain(POSTS['macro.md']);
   });
 
