@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.js';
 import { renderNoticePage } from '../output/site/article-page.js';
 import { zhUnsubscribe } from '../output/zh.js';
+import { sendPage } from './respond.js';
 import type { RouteHandler } from './server.js';
 import type { Store } from '../store/store.js';
 import type { Log } from '../util/log.js';
@@ -23,7 +24,7 @@ export function unsubscribeRoute(context: { config: Readonly<Config>; store: Sto
       return;
     }
     if (!address) {
-      send(response, 400, renderNoticePage(zhUnsubscribe.invalidTitle, zhUnsubscribe.invalidBody, config.site));
+      sendPage(response, 400, renderNoticePage(zhUnsubscribe.invalidTitle, zhUnsubscribe.invalidBody, config.site));
       return;
     }
     if (request.method === 'POST') {
@@ -33,23 +34,12 @@ export function unsubscribeRoute(context: { config: Readonly<Config>; store: Sto
       const subscriber = await store.subscribers.get(address);
       if (subscriber && subscriber.state !== 'unsubscribed') await store.subscribers.put({ ...subscriber, state: 'unsubscribed', updatedAt: at });
       log.info(`unsubscribed ${address}`);
-      send(response, 200, renderNoticePage(zhUnsubscribe.doneTitle, zhUnsubscribe.doneBody(address), config.site));
+      sendPage(response, 200, renderNoticePage(zhUnsubscribe.doneTitle, zhUnsubscribe.doneBody(address), config.site));
       return;
     }
     const form = `<form method="post" action="?t=${encodeURIComponent(token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${zhUnsubscribe.confirmButton}</button></form>`;
-    send(response, 200, renderNoticePage(zhUnsubscribe.confirmTitle, zhUnsubscribe.confirmBody(address), config.site, form), request.method === 'HEAD');
+    sendPage(response, 200, renderNoticePage(zhUnsubscribe.confirmTitle, zhUnsubscribe.confirmBody(address), config.site, form), { headOnly: request.method === 'HEAD' });
   };
-}
-
-function send(response: ServerResponse, status: number, html: string, headOnly = false): void {
-  response.writeHead(status, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-  });
-  response.end(headOnly ? undefined : html);
 }
 
 /** The one-click body is tiny; anything larger is not ours to read. */

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Article, Digest } from '../model.js';
-import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest, ThemedArticle } from './store.js';
+import type { Delivery, DigestKind, DigestStore, NewDigest, ThemedArticle } from './store.js';
 import { normalizeAddress } from './address.js';
-import { addNamedThemes, reviveDigest } from './digest-content.js';
+import { addNamedThemes, DELIVERY_COLUMNS, deliveryFromRow, reviveDigest, type DeliveryRow } from './digest-rows.js';
 import { fromRow, type ArticleRow } from './rows.js';
 
 // Digests, their deliveries and unsubscribes. A delivery is recorded before the message is handed
@@ -171,27 +171,8 @@ export class DigestRecords implements DigestStore {
   }
 
   private deliveriesWhere(where: string, ...values: string[]): Delivery[] {
-    const rows = this.db
-      .prepare(
-        `SELECT digest_id, recipient, message_id, status, attempts, last_error, themes FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`,
-      )
-      .all(...values) as {
-      digest_id: string;
-      recipient: string;
-      message_id: string;
-      status: DeliveryStatus;
-      attempts: number;
-      last_error: string | null;
-      themes: string | null;
-    }[];
-    return rows.map((row) => ({
-      digestId: row.digest_id,
-      recipient: row.recipient,
-      messageId: row.message_id,
-      status: row.status,
-      attempts: row.attempts,
-      ...(row.last_error ? { lastError: row.last_error } : {}),
-      ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
-    }));
+    const rows = this.db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`).all(...values) as DeliveryRow[];
+    return rows.map(deliveryFromRow);
   }
+
 }

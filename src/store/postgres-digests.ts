@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Article, Digest } from '../model.js';
-import type { Delivery, DeliveryStatus, DigestKind, DigestStore, NewDigest, ThemedArticle } from './store.js';
+import type { Delivery, DigestKind, DigestStore, NewDigest, ThemedArticle } from './store.js';
 import { normalizeAddress } from './address.js';
-import { addNamedThemes, reviveDigest } from './digest-content.js';
+import { addNamedThemes, DELIVERY_COLUMNS, deliveryFromRow, reviveDigest, type DeliveryRow } from './digest-rows.js';
 import { fromRow, type ArticleRow } from './rows.js';
 
 // Digests, their deliveries and unsubscribes in the PostgreSQL archive: the same records and rules
@@ -14,15 +14,6 @@ interface DigestRow {
   content: string;
 }
 
-interface DeliveryRow {
-  digest_id: string;
-  recipient: string;
-  message_id: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_error: string | null;
-  themes: string | null;
-}
 
 /**
  * A digest that counts: sent, or still being delivered. Its articles are not offered again, so a
@@ -163,18 +154,7 @@ export class PgDigestRecords implements DigestStore {
   }
 
   private async deliveriesWhere(where: string, values: string[]): Promise<Delivery[]> {
-    const { rows } = await this.pool.query<DeliveryRow>(
-      `SELECT digest_id, recipient, message_id, status, attempts, last_error, themes FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`,
-      values,
-    );
-    return rows.map((row) => ({
-      digestId: row.digest_id,
-      recipient: row.recipient,
-      messageId: row.message_id,
-      status: row.status,
-      attempts: row.attempts,
-      ...(row.last_error ? { lastError: row.last_error } : {}),
-      ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
-    }));
+    const { rows } = await this.pool.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ${where} ORDER BY digest_id, recipient`, values);
+    return rows.map(deliveryFromRow);
   }
 }

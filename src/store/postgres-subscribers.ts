@@ -1,22 +1,10 @@
 import type pg from 'pg';
 import { normalizeAddress } from './address.js';
-import type { Subscriber, SubscriberOrigin, SubscriberState, SubscriberStore } from './store.js';
+import type { Subscriber, SubscriberState, SubscriberStore } from './store.js';
+import { subscriberFromRow, subscriberToRow, type SubscriberRow } from './subscriber-rows.js';
 
 // The digest's readers in the PostgreSQL archive: the same records as the SQLite archive's (subscribers.ts).
 
-interface SubscriberRow {
-  address: string;
-  state: SubscriberState;
-  themes: string | null;
-  origin: SubscriberOrigin;
-  created_at: number;
-  updated_at: number;
-  confirmed_at: number | null;
-  confirmation_sent_at: number | null;
-  suppressed_at: number | null;
-  suppressed_reason: string | null;
-  soft_bounces: number;
-}
 
 const COLUMNS = [
   'address',
@@ -37,11 +25,11 @@ export class PgSubscriberRecords implements SubscriberStore {
 
   async get(address: string): Promise<Subscriber | undefined> {
     const { rows } = await this.pool.query<SubscriberRow>('SELECT * FROM subscribers WHERE address = $1', [normalizeAddress(address)]);
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    return rows[0] ? subscriberFromRow(rows[0]) : undefined;
   }
 
   async put(subscriber: Subscriber): Promise<void> {
-    const row = toRow(subscriber);
+    const row = subscriberToRow(subscriber);
     await this.pool.query(
       `INSERT INTO subscribers (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
        ON CONFLICT (address) DO UPDATE SET ${COLUMNS.slice(1).map((column) => `${column} = excluded.${column}`).join(', ')}`,
@@ -57,7 +45,7 @@ export class PgSubscriberRecords implements SubscriberStore {
     const { rows } = states
       ? await this.pool.query<SubscriberRow>('SELECT * FROM subscribers WHERE state = ANY($1::text[]) ORDER BY address', [states])
       : await this.pool.query<SubscriberRow>('SELECT * FROM subscribers ORDER BY address');
-    return rows.map(fromRow);
+    return rows.map(subscriberFromRow);
   }
 
   /** One UPDATE with its condition: the row lock makes a second claim at once see the first one's time. */
@@ -89,36 +77,4 @@ export class PgSubscriberRecords implements SubscriberStore {
   async expirePending(before: Date): Promise<number> {
     return (await this.pool.query(`DELETE FROM subscribers WHERE state = 'pending' AND created_at < $1`, [before.getTime()])).rowCount ?? 0;
   }
-}
-
-function fromRow(row: SubscriberRow): Subscriber {
-  return {
-    address: row.address,
-    state: row.state,
-    ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
-    origin: row.origin,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    ...(row.confirmed_at !== null ? { confirmedAt: new Date(row.confirmed_at) } : {}),
-    ...(row.confirmation_sent_at !== null ? { confirmationSentAt: new Date(row.confirmation_sent_at) } : {}),
-    ...(row.suppressed_at !== null ? { suppressedAt: new Date(row.suppressed_at) } : {}),
-    ...(row.suppressed_reason !== null ? { suppressedReason: row.suppressed_reason } : {}),
-    softBounces: row.soft_bounces,
-  };
-}
-
-function toRow(subscriber: Subscriber): SubscriberRow {
-  return {
-    address: normalizeAddress(subscriber.address),
-    state: subscriber.state,
-    themes: subscriber.themes ? JSON.stringify(subscriber.themes) : null,
-    origin: subscriber.origin,
-    created_at: subscriber.createdAt.getTime(),
-    updated_at: subscriber.updatedAt.getTime(),
-    confirmed_at: subscriber.confirmedAt?.getTime() ?? null,
-    confirmation_sent_at: subscriber.confirmationSentAt?.getTime() ?? null,
-    suppressed_at: subscriber.suppressedAt?.getTime() ?? null,
-    suppressed_reason: subscriber.suppressedReason ?? null,
-    soft_bounces: subscriber.softBounces,
-  };
 }

@@ -8,7 +8,7 @@ import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgDigestRecords } from './postgres-digests.js';
 import { PgSubscriberRecords } from './postgres-subscribers.js';
 import { PgBatch } from './pg-batch.js';
-import { fromRow, type ArticleRow } from './rows.js';
+import { fromRow, sourceStateFromRow, type ArticleRow, type SourceRow } from './rows.js';
 import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, SaveResult, Store } from './store.js';
 
 // The archive on a PostgreSQL server through `pg` (a pool of connections): the implementation of
@@ -239,29 +239,10 @@ export class PgStore implements Store {
   }
 
   async getSourceState(key: string): Promise<SourceState | undefined> {
-    const { rows } = await this.pool.query<{
-      key: string;
-      url: string | null;
-      etag: string | null;
-      last_modified: string | null;
-      last_success: number | null;
-      error_count: number;
-      last_error: string | null;
-      next_check: number | null;
-    }>('SELECT * FROM sources WHERE key = $1', [key]);
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      key: row.key,
-      ...(row.url ? { url: row.url } : {}),
-      ...(row.etag ? { etag: row.etag } : {}),
-      ...(row.last_modified ? { lastModified: row.last_modified } : {}),
-      ...(row.last_success !== null ? { lastSuccess: new Date(row.last_success) } : {}),
-      errorCount: row.error_count,
-      ...(row.last_error ? { lastError: row.last_error } : {}),
-      ...(row.next_check !== null ? { nextCheck: new Date(row.next_check) } : {}),
-    };
+    const { rows } = await this.pool.query<SourceRow>('SELECT * FROM sources WHERE key = $1', [key]);
+    return rows[0] ? sourceStateFromRow(rows[0]) : undefined;
   }
+
 
   async saveSourceState(state: SourceState): Promise<void> {
     await this.pool.query(

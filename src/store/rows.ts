@@ -1,4 +1,4 @@
-import type { Article, ArticleImage, ArticleMeta } from '../model.js';
+import type { Article, ArticleImage, ArticleMeta, SourceState } from '../model.js';
 import { AppError, describeError } from '../errors.js';
 import { shortHash } from '../util/hash.js';
 
@@ -99,4 +99,29 @@ export interface ArticleHashes {
 export function articleHashes(article: NewArticle): ArticleHashes {
   const { dateGuessed: _guessed, ...published } = article;
   return { content: shortHash(JSON.stringify(published), 32), body: shortHash(article.text.replace(/[\s\u3000]+/gu, ''), 32) };
+}
+
+/** A feed's state (the sources table), the same in every archive. */
+export interface SourceRow {
+  key: string;
+  url: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_success: number | null;
+  error_count: number;
+  last_error: string | null;
+  next_check: number | null;
+}
+
+export function sourceStateFromRow(row: SourceRow): SourceState {
+  return {
+    key: row.key,
+    ...(row.url ? { url: row.url } : {}),
+    ...(row.etag ? { etag: row.etag } : {}),
+    ...(row.last_modified ? { lastModified: row.last_modified } : {}),
+    ...(row.last_success !== null ? { lastSuccess: new Date(row.last_success) } : {}),
+    errorCount: row.error_count,
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+    ...(row.next_check !== null ? { nextCheck: new Date(row.next_check) } : {}),
+  };
 }

@@ -10,7 +10,7 @@ import { slugFor } from '../util/slug.js';
 import { DigestRecords } from './digests.js';
 import { SubscriberRecords } from './subscribers.js';
 import { MIGRATIONS } from './migrations.js';
-import { articleHashes, fromRow, toRow, type ArticleHashes, type ArticleRow } from './rows.js';
+import { articleHashes, fromRow, sourceStateFromRow, toRow, type ArticleHashes, type ArticleRow, type SourceRow } from './rows.js';
 
 // The archive: SQLite through better-sqlite3, WAL, numbered migrations. The only importer of
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
@@ -312,21 +312,10 @@ export class SqliteStore implements Store {
   }
 
   async getSourceState(key: string): Promise<SourceState | undefined> {
-    const row = this.sql('SELECT * FROM sources WHERE key = ?').get(key) as
-      | { key: string; url: string | null; etag: string | null; last_modified: string | null; last_success: number | null; error_count: number; last_error: string | null; next_check: number | null }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      key: row.key,
-      ...(row.url ? { url: row.url } : {}),
-      ...(row.etag ? { etag: row.etag } : {}),
-      ...(row.last_modified ? { lastModified: row.last_modified } : {}),
-      ...(row.last_success !== null ? { lastSuccess: new Date(row.last_success) } : {}),
-      errorCount: row.error_count,
-      ...(row.last_error ? { lastError: row.last_error } : {}),
-      ...(row.next_check !== null ? { nextCheck: new Date(row.next_check) } : {}),
-    };
+    const row = this.sql('SELECT * FROM sources WHERE key = ?').get(key) as SourceRow | undefined;
+    return row ? sourceStateFromRow(row) : undefined;
   }
+
 
   async saveSourceState(state: SourceState): Promise<void> {
     this

@@ -1,29 +1,17 @@
 import type Database from 'better-sqlite3';
 import { normalizeAddress } from './address.js';
-import type { Subscriber, SubscriberOrigin, SubscriberState, SubscriberStore } from './store.js';
+import type { Subscriber, SubscriberState, SubscriberStore } from './store.js';
+import { subscriberFromRow, subscriberToRow, type SubscriberRow } from './subscriber-rows.js';
 
 // The digest's readers in the SQLite archive.
 
-interface SubscriberRow {
-  address: string;
-  state: SubscriberState;
-  themes: string | null;
-  origin: SubscriberOrigin;
-  created_at: number;
-  updated_at: number;
-  confirmed_at: number | null;
-  confirmation_sent_at: number | null;
-  suppressed_at: number | null;
-  suppressed_reason: string | null;
-  soft_bounces: number;
-}
 
 export class SubscriberRecords implements SubscriberStore {
   constructor(private readonly db: Database.Database) {}
 
   async get(address: string): Promise<Subscriber | undefined> {
     const row = this.db.prepare('SELECT * FROM subscribers WHERE address = ?').get(normalizeAddress(address)) as SubscriberRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return row ? subscriberFromRow(row) : undefined;
   }
 
   async put(subscriber: Subscriber): Promise<void> {
@@ -34,7 +22,7 @@ export class SubscriberRecords implements SubscriberStore {
          VALUES (@address, @state, @themes, @origin, @created_at, @updated_at, @confirmed_at,
            @confirmation_sent_at, @suppressed_at, @suppressed_reason, @soft_bounces)`,
       )
-      .run(toRow(subscriber));
+      .run(subscriberToRow(subscriber));
   }
 
   async remove(address: string): Promise<boolean> {
@@ -47,7 +35,7 @@ export class SubscriberRecords implements SubscriberStore {
         ? this.db.prepare('SELECT * FROM subscribers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY address').all(JSON.stringify(states))
         : this.db.prepare('SELECT * FROM subscribers ORDER BY address').all()
     ) as SubscriberRow[];
-    return rows.map(fromRow);
+    return rows.map(subscriberFromRow);
   }
 
   async claimConfirmation(address: string, now: Date, intervalMs: number): Promise<boolean> {
@@ -76,36 +64,4 @@ export class SubscriberRecords implements SubscriberStore {
   async expirePending(before: Date): Promise<number> {
     return this.db.prepare(`DELETE FROM subscribers WHERE state = 'pending' AND created_at < ?`).run(before.getTime()).changes;
   }
-}
-
-function fromRow(row: SubscriberRow): Subscriber {
-  return {
-    address: row.address,
-    state: row.state,
-    ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
-    origin: row.origin,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    ...(row.confirmed_at !== null ? { confirmedAt: new Date(row.confirmed_at) } : {}),
-    ...(row.confirmation_sent_at !== null ? { confirmationSentAt: new Date(row.confirmation_sent_at) } : {}),
-    ...(row.suppressed_at !== null ? { suppressedAt: new Date(row.suppressed_at) } : {}),
-    ...(row.suppressed_reason !== null ? { suppressedReason: row.suppressed_reason } : {}),
-    softBounces: row.soft_bounces,
-  };
-}
-
-function toRow(subscriber: Subscriber): SubscriberRow {
-  return {
-    address: normalizeAddress(subscriber.address),
-    state: subscriber.state,
-    themes: subscriber.themes ? JSON.stringify(subscriber.themes) : null,
-    origin: subscriber.origin,
-    created_at: subscriber.createdAt.getTime(),
-    updated_at: subscriber.updatedAt.getTime(),
-    confirmed_at: subscriber.confirmedAt?.getTime() ?? null,
-    confirmation_sent_at: subscriber.confirmationSentAt?.getTime() ?? null,
-    suppressed_at: subscriber.suppressedAt?.getTime() ?? null,
-    suppressed_reason: subscriber.suppressedReason ?? null,
-    soft_bounces: subscriber.softBounces,
-  };
 }

@@ -1,6 +1,7 @@
 import type { Digest } from '../model.js';
+import type { Delivery, DeliveryStatus } from './store.js';
 
-// The stored form of a digest, read the same way by every archive.
+// Digests and deliveries as stored, read the same way by every archive.
 
 /** A digest as stored (JSON), with its dates made Dates again. */
 export function reviveDigest(content: string): Digest {
@@ -19,4 +20,29 @@ export function addNamedThemes(digest: Digest, themeOf: Map<string, string>, lim
     if (theme.kind !== 'taxonomy') continue;
     for (const entry of theme.entries) if (!themeOf.has(entry.id) && themeOf.size < limit) themeOf.set(entry.id, theme.name);
   }
+}
+
+export interface DeliveryRow {
+  digest_id: string;
+  recipient: string;
+  message_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_error: string | null;
+  /** A JSON array of theme names; NULL for the whole digest. */
+  themes: string | null;
+}
+
+export const DELIVERY_COLUMNS = 'digest_id, recipient, message_id, status, attempts, last_error, themes';
+
+export function deliveryFromRow(row: DeliveryRow): Delivery {
+  return {
+    digestId: row.digest_id,
+    recipient: row.recipient,
+    messageId: row.message_id,
+    status: row.status,
+    attempts: row.attempts,
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+    ...(row.themes !== null ? { themes: JSON.parse(row.themes) as string[] } : {}),
+  };
 }
