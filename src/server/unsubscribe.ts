@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.js';
-import { renderNoticePage } from '../output/site/article-page.js';
+import { renderSubscriptionPage } from '../output/subscription/pages.js';
 import { zhUnsubscribe } from '../output/zh.js';
 import { sendPage } from './respond.js';
 import type { RouteHandler } from './server.js';
@@ -24,7 +24,7 @@ export function unsubscribeRoute(context: { config: Readonly<Config>; store: Sto
       return;
     }
     if (!address) {
-      sendPage(response, 400, renderNoticePage(zhUnsubscribe.invalidTitle, zhUnsubscribe.invalidBody, config.site));
+      sendPage(response, 400, renderSubscriptionPage(config.site, zhUnsubscribe.invalidTitle, [zhUnsubscribe.invalidBody]));
       return;
     }
     if (request.method === 'POST') {
@@ -34,11 +34,11 @@ export function unsubscribeRoute(context: { config: Readonly<Config>; store: Sto
       const subscriber = await store.subscribers.get(address);
       if (subscriber && subscriber.state !== 'unsubscribed') await store.subscribers.put({ ...subscriber, state: 'unsubscribed', updatedAt: at });
       log.info(`unsubscribed ${address}`);
-      sendPage(response, 200, renderNoticePage(zhUnsubscribe.doneTitle, zhUnsubscribe.doneBody(address), config.site));
+      sendPage(response, 200, renderSubscriptionPage(config.site, zhUnsubscribe.doneTitle, [zhUnsubscribe.doneBody(address)]));
       return;
     }
     const form = `<form method="post" action="?t=${encodeURIComponent(token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${zhUnsubscribe.confirmButton}</button></form>`;
-    sendPage(response, 200, renderNoticePage(zhUnsubscribe.confirmTitle, zhUnsubscribe.confirmBody(address), config.site, form), { headOnly: request.method === 'HEAD' });
+    sendPage(response, 200, renderSubscriptionPage(config.site, zhUnsubscribe.confirmTitle, [zhUnsubscribe.confirmBody(address)], form), { headOnly: request.method === 'HEAD' });
   };
 }
 

@@ -1,11 +1,10 @@
 import type { Article } from '../../model.js';
 import { escapeHtml } from '../../util/text.js';
 import { formatInZone } from '../../util/time.js';
-import { isHttpUrl, joinUrl } from '../../util/url.js';
+import { isHttpUrl } from '../../util/url.js';
 import { pageUrl } from '../feeds/feeds.js';
 import { joinFacts, renderPage, siteFeeds, type PageSite } from './page-layout.js';
 import { zh } from '../zh.js';
-import { STYLESHEET_FILE } from '../paths.js';
 
 // One readable page per article, and the short notice pages the server answers with.
 
@@ -60,29 +59,5 @@ ${article.html}
 ${original}
 </article>`,
   });
-}
-
-/** A short page with a message (and an optional form), e.g. for unsubscribing. Served from the site root. */
-export function renderNoticePage(title: string, body: string, site: { url: string; title: string }, form = ''): string {
-  return `<!doctype html>
-<html lang="${zh.language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · ${escapeHtml(site.title)}</title>
-<link rel="stylesheet" href="${escapeHtml(joinUrl(site.url, STYLESHEET_FILE))}">
-</head>
-<body>
-<header class="site"><a class="brand" href="${escapeHtml(site.url)}">${escapeHtml(site.title)}</a></header>
-<main class="notice">
-<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(body)}</p>
-${form}
-</main>
-</body>
-</html>
-`;
 }
 
