@@ -5,23 +5,14 @@
 // only; the held-out part is scored once per variant with the chosen settings.
 //   node bench/theme-classifiers.mjs --input FILE [--skip N --limit N] --train FILE [--train-skip N --train-limit N] [--train-per-label N]
 // Needs `npm run compile` first (it imports dist/).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { detectFormat, parseCnews, parseThucnews, parseTnews } from '../dist/themes/eval-corpus.js';
+import { readLabelledCorpus } from '../dist/themes/eval-corpus.js';
 import { isContentWord, normalizeText, tokenize } from '../dist/themes/segment.js';
 
 const args = new Map();
 for (let at = 2; at < process.argv.length; at += 2) args.set(process.argv[at], process.argv[at + 1]);
 const number = (name, fallback) => (args.has(name) ? Number(args.get(name)) : fallback);
 
-function readCorpus(path) {
-  const text = readFileSync(path, 'utf8');
-  const classFile = join(dirname(path), 'class.txt');
-  const format = detectFormat(text, existsSync(classFile));
-  if (format === 'cnews') return parseCnews(text);
-  if (format === 'tnews') return parseTnews(text);
-  return parseThucnews(text, readFileSync(classFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
-}
+const readCorpus = (path) => readLabelledCorpus(path).items;
 
 function slice(items, skip, limit, perLabel) {
   const taken = new Map();

@@ -5,10 +5,8 @@
 // and (--long FILE) titles expanded by the words long articles associate with theirs. Groups under 3 items count as 其他要闻, as in grouping.
 //   node bench/theme-clustering.mjs --input FILE [--skip N --limit N] [--all [--long FILE]]
 // Needs `npm run compile` first (it imports dist/).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { clusterByAverageLink } from '../dist/themes/cluster.js';
-import { detectFormat, parseCnews, parseThucnews, parseTnews } from '../dist/themes/eval-corpus.js';
+import { readLabelledCorpus } from '../dist/themes/eval-corpus.js';
 import { buildFeatures } from '../dist/themes/features.js';
 import { groupByTheme } from '../dist/themes/group.js';
 import { scoreGrouping } from '../dist/themes/metrics.js';
@@ -23,14 +21,7 @@ for (let at = 2; at < process.argv.length; at++) {
   else args.set(process.argv[at], process.argv[++at]);
 }
 
-function readCorpus(path) {
-  const text = readFileSync(path, 'utf8');
-  const classFile = join(dirname(path), 'class.txt');
-  const format = detectFormat(text, existsSync(classFile));
-  if (format === 'cnews') return parseCnews(text);
-  if (format === 'tnews') return parseTnews(text);
-  return parseThucnews(text, readFileSync(classFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
-}
+const readCorpus = (path) => readLabelledCorpus(path).items;
 
 const skip = Number(args.get('--skip') ?? 0);
 const items = readCorpus(args.get('--input')).slice(skip, args.has('--limit') ? skip + Number(args.get('--limit')) : undefined);

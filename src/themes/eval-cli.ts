@@ -1,18 +1,11 @@
 // npm run eval:themes -- --input FILE [--taxonomy FILE|default] [--train FILE | --model FILE] [--skip N] [--limit N] [--groups]
 // Groups a labelled corpus and prints how well the groups agree with the labels; with --train, a
 // theme model is first learned from another labelled file (never from the input).
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Theme } from '../model.js';
-import {
-  detectFormat,
-  parseCnews,
-  parseThucnews,
-  parseTnews,
-  type CorpusFormat,
-  type LabelledArticle,
-} from './eval-corpus.js';
+import { readLabelledCorpus, type CorpusFormat, type LabelledArticle } from './eval-corpus.js';
 import { groupByTheme } from './group.js';
 import { scoreGrouping } from './metrics.js';
 import { backgroundIdfs } from './background-idf.js';
@@ -88,22 +81,6 @@ function parseArguments(argv: readonly string[]): Arguments {
   };
 }
 
-function readCorpus(path: string, format: CorpusFormat | undefined): { format: CorpusFormat; items: LabelledArticle[] } {
-  const text = readFileSync(path, 'utf8');
-  const classFile = join(dirname(path), 'class.txt');
-  const chosen = format ?? detectFormat(text, existsSync(classFile));
-  switch (chosen) {
-    case 'cnews':
-      return { format: chosen, items: parseCnews(text) };
-    case 'tnews':
-      return { format: chosen, items: parseTnews(text) };
-    case 'thucnews': {
-      const classNames = readFileSync(classFile, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-      return { format: chosen, items: parseThucnews(text, classNames) };
-    }
-  }
-}
-
 function readTaxonomy(path: string | undefined): Taxonomy | undefined {
   if (path === undefined) return undefined;
   if (path === 'default') return DEFAULT_TAXONOMY;
@@ -121,7 +98,7 @@ function readModel(args: Arguments): { model?: ThemeModel; description: string }
     return { model: value as ThemeModel, description: args.model };
   }
   if (!args.train) return { description: 'none' };
-  const corpus = readCorpus(args.train, args.trainFormat);
+  const corpus = readLabelledCorpus(args.train, args.trainFormat);
   const taken = new Map<string, number>();
   const items = corpus.items
     .slice(args.trainSkip, args.trainLimit === undefined ? undefined : args.trainSkip + args.trainLimit)
@@ -168,7 +145,7 @@ const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 function main(argv: readonly string[]): void {
   const args = parseArguments(argv);
-  const corpus = readCorpus(args.input, args.format);
+  const corpus = readLabelledCorpus(args.input, args.format);
   const items = corpus.items.slice(args.skip, args.limit === undefined ? undefined : args.skip + args.limit);
   const taxonomy = readTaxonomy(args.taxonomy);
 

@@ -1,4 +1,6 @@
 // Readers for the labelled classification corpora the theme evaluation runs on.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ThemeInput } from '../model.js';
 
 export type CorpusFormat = 'cnews' | 'thucnews' | 'tnews';
@@ -68,4 +70,21 @@ export function parseTnews(text: string): LabelledArticle[] {
     }
     return { label: record.label_desc, article: article(index, record.sentence, '') };
   });
+}
+
+/** A labelled corpus file, in the format given or the one its first line shows (THUCNews names its labels in class.txt beside it). */
+export function readLabelledCorpus(path: string, format?: CorpusFormat): { format: CorpusFormat; items: LabelledArticle[] } {
+  const text = readFileSync(path, 'utf8');
+  const classFile = join(dirname(path), 'class.txt');
+  const chosen = format ?? detectFormat(text, existsSync(classFile));
+  switch (chosen) {
+    case 'cnews':
+      return { format: chosen, items: parseCnews(text) };
+    case 'tnews':
+      return { format: chosen, items: parseTnews(text) };
+    case 'thucnews': {
+      const classNames = readFileSync(classFile, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+      return { format: chosen, items: parseThucnews(text, classNames) };
+    }
+  }
 }
