@@ -7,7 +7,7 @@ import type { Article } from '../model.js';
 import type { SkipArticle } from '../output/feeds/feeds.js';
 import { buildSiteThemes, type SiteTheme } from '../output/site/site-themes.js';
 import { outputFingerprint, writeArticlePages, writeEntryPoints, type OutputOptions, type WriteCount } from '../output/write.js';
-import { FEED_FILES, INDEX_FILE } from '../output/paths.js';
+import { DIGEST_ARCHIVE_FILE, FEED_FILES, INDEX_FILE } from '../output/paths.js';
 import type { SaveResult } from '../store/store.js';
 import { groupInThisThread, type ThemeGrouper } from '../themes/grouper.js';
 import { loadThemeModel, themeModelStamp } from '../themes/model-file.js';
@@ -161,7 +161,10 @@ export class Build {
       }
       await this.pagesWritten.flush();
       themes = await grouping;
-      add(files, await writeEntryPoints(latest, themes, options, this.skip));
+      // The digest archive and its feeds change only when a digest is written (the digest job
+      // rewrites them) or the settings change (a full build): other builds leave the web copies unread.
+      const digestArchive = this.full || !existsSync(join(config.output, DIGEST_ARCHIVE_FILE));
+      add(files, await writeEntryPoints(latest, themes, options, this.skip, { digestArchive }));
     } catch (error) {
       throw new AppError('OUTPUT_IO', `writing ${config.output} failed: ${describeError(error)}`, { cause: error });
     }

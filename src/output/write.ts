@@ -55,14 +55,21 @@ export async function writeArticlePages(articles: Article[], options: OutputOpti
 
 /**
  * Writes what leads to the pages: the feeds of the newest articles, their theme pages and theme
- * feeds, the digest archive and feeds, the assets, and last the index, so a reader never follows a link to a
- * file not yet written (call it after the article pages). A theme that is no longer among the
- * newest keeps its files as they were: its subscribers' feed stops getting items, it does not go.
+ * feeds, the digest archive and feeds (when `digestArchive`), the assets, and last the index, so a
+ * reader never follows a link to a file not yet written (call it after the article pages). A theme
+ * that is no longer among the newest keeps its files as they were: its subscribers' feed stops
+ * getting items, it does not go.
  */
-export async function writeEntryPoints(latest: Article[], themes: readonly SiteTheme[], options: OutputOptions, skip: SkipArticle): Promise<WriteCount> {
+export async function writeEntryPoints(
+  latest: Article[],
+  themes: readonly SiteTheme[],
+  options: OutputOptions,
+  skip: SkipArticle,
+  { digestArchive }: { digestArchive: boolean },
+): Promise<WriteCount> {
   const site = pageSite(options);
   const feeds = renderFeeds(latest, options.site, skip);
-  const digests = await digestFiles(options.dir, site, options.pageContent);
+  const digests = digestArchive ? await digestFiles(options.dir, site, options.pageContent) : [];
   const first = await writeAll(options.dir, [
     [STYLESHEET_FILE, () => SITE_CSS],
     [ICON_FILE, () => SITE_ICON],
