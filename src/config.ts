@@ -48,6 +48,8 @@ const DEFAULTS = {
   // podcast, 190); a feed of 100,000 items would otherwise be cleaned and published whole.
   fetch: { connectTimeoutSeconds: 10, timeoutSeconds: 30, maxBytes: 10 * 1024 * 1024, maxItems: 500 },
   lockWaitSeconds: 10,
+  // A job held this long by an instance that stopped answering is taken by another.
+  cluster: { build: true, takeoverSeconds: 120 },
   output: 'output',
   data: 'data',
 };
@@ -69,6 +71,7 @@ const KNOWN_KEYS: Record<string, string[] | null> = {
   output: null,
   data: null,
   database: ['url'],
+  cluster: ['build', 'takeoverSeconds'],
   taxonomy: null,
   themeModel: null,
   $schema: null,
@@ -169,6 +172,12 @@ export function loadConfig(
       : resolve(fileDir, stringAt(fromFile, 'data', problems) ?? DEFAULTS.data);
 
   const database = readDatabase(objectAt(fromFile, 'database', problems), env, problems);
+  const clusterFields = objectAt(fromFile, 'cluster', problems);
+  const cluster = {
+    build: clusterFields.build ?? DEFAULTS.cluster.build,
+    takeoverSeconds: wholeNumberAt(clusterFields, 'cluster.takeoverSeconds', undefined, { min: 2, max: 24 * 3600 }, problems) ?? DEFAULTS.cluster.takeoverSeconds,
+  };
+  if (typeof cluster.build !== 'boolean') problems.push(`cluster.build: must be true or false, got ${JSON.stringify(cluster.build)}`);
   const themeModel = readThemeModelSetting(fromFile.themeModel, fileDir, data, problems);
 
   const idAuthority = stringAt(site, 'site.idAuthority', problems);
@@ -205,6 +214,7 @@ export function loadConfig(
     output,
     data,
     ...(database ? { database } : {}),
+    cluster: cluster as Config['cluster'],
   });
 }
 

@@ -47,9 +47,24 @@ export async function runService(service: ServiceContext): Promise<number> {
       throw fault;
     }
   };
-  const mailer = createSubscriptionMailer(config, log);
-  const routes = { ...serverRoutes({ config, store, log, mail: mailer.send }) };
-  const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
+  // output/ and the signup routes, in every instance.
+  const serve = async () => {
+    const mailer = createSubscriptionMailer(config, log);
+    const routes = { ...serverRoutes({ config, store, log, mail: mailer.send }) };
+    const server = await startServer({ root: config.output, host: config.server.host, port: config.server.port, log, routes });
+    return {
+      url: server.url,
+      async close() {
+        await server.close();
+        mailer.close();
+      },
+    };
+  };
+  if (config.database) {
+    const { runClusterService } = await import('./cluster/service.js');
+    return runClusterService(service, config.database.url, serve);
+  }
+  const server = await serve();
   const collectAndBuild = async (alwaysBuild: boolean) => {
     await expirePendingSignups({ config, store, log, now: new Date() });
     const summary = await runCollectAndBuild(service.jobContext(), { lockWaitMs: 0, alwaysBuild });
@@ -67,7 +82,6 @@ export async function runService(service: ServiceContext): Promise<number> {
   await reportingFaults(() => collectAndBuild(true))().catch((error: unknown) => log.error(`collect failed: ${describeError(error)}`));
   if (damaged.signal.aborted) {
     await server.close();
-    mailer.close();
     return 1;
   }
   const scheduler = startScheduler(
@@ -83,6 +97,5 @@ export async function runService(service: ServiceContext): Promise<number> {
   log.info(damaged.signal.aborted ? 'stopping: the archive is damaged' : 'stopping: finishing the running job');
   await scheduler.stop();
   await server.close();
-  mailer.close();
   return damaged.signal.aborted ? 1 : 0;
 }

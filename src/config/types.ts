@@ -60,6 +60,13 @@ export interface Config {
   data: string;
   /** A PostgreSQL archive (ZHOUKAN_DATABASE_URL or database.url); absent: the SQLite archive in `data`. */
   database?: DatabaseConfig;
+  /** How `zhoukan start` instances on one PostgreSQL archive share the work. */
+  cluster: {
+    /** This instance writes output/ (builds); false on instances whose output/ nobody serves. */
+    build: boolean;
+    /** How long a job held by an instance that stopped answering waits before another takes it. */
+    takeoverSeconds: number;
+  };
 }
 
 export interface DigestSettings {

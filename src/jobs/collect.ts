@@ -55,12 +55,17 @@ const AHEAD_PER_WORKER = 2;
 /** Worker young generation: fewer scavenges for the parser's short-lived garbage. */
 const WORKER_YOUNG_GENERATION_MB = 16;
 /** Feeds fetched at once in all, and from one host. */
-const FEED_CONCURRENCY = 8;
-const PER_HOST_CONCURRENCY = 2;
+export const FEED_CONCURRENCY = 8;
+export const PER_HOST_CONCURRENCY = 2;
 
 export interface CollectOptions {
   /** Called with each saved batch's results, in order, once it is in the archive (to write its pages meanwhile). */
   onSaved?: (results: readonly SaveResult[]) => Promise<void>;
+  /** The sources to collect; the configured ones when not given. */
+  folders?: readonly FolderSource[];
+  feeds?: readonly FeedSource[];
+  /** Feeds fetched at once from one host (PER_HOST_CONCURRENCY when not given). */
+  perHost?: number;
 }
 
 export function emptyCollectSummary(): CollectSummary {
@@ -74,7 +79,7 @@ export async function runCollect(context: JobContext, options: CollectOptions = 
   const preparers = new Preparers(context.log, context.themes, context.config.workers);
   const saved = options.onSaved ?? (async () => undefined);
   try {
-    const folders = await listFolders(context.config.sources, context, summary);
+    const folders = await listFolders(options.folders ?? context.config.sources, context, summary);
     // Files the archive has not read are sure to be cleaned: the cleaning libraries load on other
     // threads while this one stats the folders (100k files: 0.5–0.9 s), not after.
     const unread = folders.reduce((sum, folder) => sum + unreadFiles(folder), 0);
@@ -87,7 +92,7 @@ export async function runCollect(context: JobContext, options: CollectOptions = 
   } finally {
     await preparers.close();
   }
-  await collectFeeds(context.config.feeds, idAuthority, context, summary, saved);
+  await collectFeeds(options.feeds ?? context.config.feeds, options.perHost ?? PER_HOST_CONCURRENCY, { idAuthority, context, summary, saved });
   return summary;
 }
 
@@ -305,7 +310,15 @@ export function cleaningWorkers(files: number, options: { configured?: number | 
 
 // ---- remote feeds
 
-async function collectFeeds(feeds: readonly FeedSource[], idAuthority: string, context: JobContext, summary: CollectSummary, saved: Saved) {
+interface FeedRun {
+  idAuthority: string;
+  context: JobContext;
+  summary: CollectSummary;
+  saved: Saved;
+}
+
+async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: FeedRun) {
+  const { idAuthority, context, summary, saved } = run;
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;
@@ -314,8 +327,8 @@ async function collectFeeds(feeds: readonly FeedSource[], idAuthority: string, c
     else byHost.set(host, [feed]);
   }
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
-  await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / PER_HOST_CONCURRENCY)), (hostFeeds) =>
-    mapWithLimit(hostFeeds, PER_HOST_CONCURRENCY, (feed) => collectFeed(feed, idAuthority, context, summary, saved)),
+  await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / perHost)), (hostFeeds) =>
+    mapWithLimit(hostFeeds, perHost, (feed) => collectFeed(feed, idAuthority, context, summary, saved)),
   );
 }
 

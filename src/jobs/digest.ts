@@ -61,88 +61,88 @@ export interface DigestRunSummary {
 
 const OUTBOX_FOLDER = 'outbox';
 
-function createSender(smtp: SmtpConfig): Sender {
+function createSender(smtp: SmtpConfig, limits: { attempts?: number; timeoutMs?: number } = {}): Sender {
   return {
-    mailer: createMailer(smtp, { connections: smtp.connections }),
-    attempts: smtp.attempts,
+    mailer: createMailer(smtp, { connections: smtp.connections, ...(limits.timeoutMs ? { timeoutMs: limits.timeoutMs } : {}) }),
+    attempts: limits.attempts ?? smtp.attempts,
     backoffMs: smtp.retryDelaySeconds * 1000,
     connections: smtp.connections,
     rate: createRateLimit(smtp.ratePerSecond),
   };
 }
 
+export function emptyDigestSummary(): DigestRunSummary {
+  return { articles: 0, themes: 0, omitted: 0, delivered: 0, deferred: 0, failed: 0, unsubscribed: 0, suppressed: 0, nothingFor: 0, bounced: 0, renders: 0, resumed: 0 };
+}
+
 /** Builds the digest of what is new (or of a window), writes its web copy, and sends or stores it. */
 export async function runDigest(context: JobContext, options: DigestOptions = {}): Promise<DigestRunSummary> {
-  const { config, store, log, now } = context;
-  const summary: DigestRunSummary = {
-    articles: 0,
-    themes: 0,
-    omitted: 0,
-    delivered: 0,
-    deferred: 0,
-    failed: 0,
-    unsubscribed: 0,
-    suppressed: 0,
-    nothingFor: 0,
-    bounced: 0,
-    renders: 0,
-    resumed: 0,
-  };
-  const sender: Sender | undefined = config.smtp && !options.dryRun ? createSender(config.smtp) : undefined;
+  const summary = emptyDigestSummary();
+  const sender: Sender | undefined = context.config.smtp && !options.dryRun ? createSender(context.config.smtp) : undefined;
   try {
     // Finish what an earlier run left (a crash, a deferral) before anything new is chosen.
     if (sender) summary.resumed = await resumeDeliveries(sender, context, summary);
-
-    const window = windowOf(options, config.timeZone, now);
-    const kind: DigestKind = options.to?.length ? 'preview' : window ? 'window' : 'regular';
-    const throughRevision = await store.revision();
-    const chosen = window
-      ? await store.digests.publishedBetween(window.start, window.end, config.digest.maxArticles)
-      : await store.digests.unsentArticles(await store.digests.lastRegularRevision(), config.digest.maxArticles);
-    if (chosen.articles.length === 0) {
-      log.info(window ? 'no article was published in that window' : 'nothing new since the last digest; nothing to send');
-      return summary;
-    }
-
-    const digest = await composeDigest(chosen.articles, chosen.total - chosen.articles.length, context, {
-      id: await store.digests.freeId(window?.id ?? isoWeekId(now, config.timeZone)),
-      periodStart: window?.start ?? earliest(chosen.articles),
-      periodEnd: window?.end ?? now,
-    });
-    // The word segmenter's thread is done: its memory goes back before thousands of messages are made.
-    context.themes?.standDown();
-    Object.assign(summary, { digestId: digest.id, articles: digest.total, themes: digest.themes.length, omitted: digest.omitted });
-    summary.webCopy = await writeWebCopy(digest, context);
-
-    if (!sender) {
-      const first = options.to?.[0] ?? config.digest.recipients[0] ?? addressOf(config.digest.from);
-      summary.outbox = await writeOutbox(digest, first, context);
-      return summary;
-    }
-    const readers: Reader[] = options.to?.length ? options.to.map((address) => ({ address })) : await digestReaders(context, summary);
-    const deliveries: NewDigest['deliveries'] = [];
-    for (const reader of readers) {
-      const themes = themesFor(digest, reader.themes);
-      if (themes.length === 0) {
-        summary.nothingFor += 1;
-        continue;
-      }
-      const messageId = digestMessageId(digest.id, reader.address, config.digest.from);
-      deliveries.push({ recipient: reader.address, messageId, ...(reader.themes ? { themes } : {}) });
-    }
-    if (summary.nothingFor > 0) log.info(`${digest.id}: nothing for ${summary.nothingFor} of ${readers.length} readers among the themes they chose; none sent to them`);
-    if (readers.length === 0) {
-      throw new AppError('MAIL_SEND', 'the digest has no recipient left to send to (no active subscriber; see digest.recipients; unsubscribed and suppressed ones are skipped)');
-    }
-    await store.digests.create(
-      { digest, kind, throughRevision, articleIds: kind === 'preview' ? [] : chosen.articles.map((article) => article.id), deliveries },
-      now,
-    );
-    await deliverAll(sender, await store.digests.deliveries(digest.id), context, summary, { recheck: false });
+    const digestId = await recordDigest(context, { ...options, send: sender !== undefined }, summary);
+    if (sender && digestId) await deliverAll(sender, await context.store.digests.deliveries(digestId), context, summary, { recheck: false });
     return summary;
   } finally {
     sender?.mailer.close();
   }
+}
+
+/**
+ * Chooses the digest of what is new (or of a window) and writes its web copy. With `send`, records
+ * it with a pending delivery per reader and returns its id, for the caller to deliver; without,
+ * writes the e-mail to the outbox. Undefined when there was nothing to send.
+ */
+export async function recordDigest(context: JobContext, options: DigestOptions & { send: boolean }, summary: DigestRunSummary): Promise<string | undefined> {
+  const { config, store, log, now } = context;
+  const window = windowOf(options, config.timeZone, now);
+  const kind: DigestKind = options.to?.length ? 'preview' : window ? 'window' : 'regular';
+  const throughRevision = await store.revision();
+  const chosen = window
+    ? await store.digests.publishedBetween(window.start, window.end, config.digest.maxArticles)
+    : await store.digests.unsentArticles(await store.digests.lastRegularRevision(), config.digest.maxArticles);
+  if (chosen.articles.length === 0) {
+    log.info(window ? 'no article was published in that window' : 'nothing new since the last digest; nothing to send');
+    return undefined;
+  }
+
+  const digest = await composeDigest(chosen.articles, chosen.total - chosen.articles.length, context, {
+    id: await store.digests.freeId(window?.id ?? isoWeekId(now, config.timeZone)),
+    periodStart: window?.start ?? earliest(chosen.articles),
+    periodEnd: window?.end ?? now,
+  });
+  // The word segmenter's thread is done: its memory goes back before thousands of messages are made.
+  context.themes?.standDown();
+  Object.assign(summary, { digestId: digest.id, articles: digest.total, themes: digest.themes.length, omitted: digest.omitted });
+  summary.webCopy = await writeWebCopy(digest, context);
+
+  if (!options.send) {
+    const first = options.to?.[0] ?? config.digest.recipients[0] ?? addressOf(config.digest.from);
+    summary.outbox = await writeOutbox(digest, first, context);
+    return undefined;
+  }
+  const readers: Reader[] = options.to?.length ? options.to.map((address) => ({ address })) : await digestReaders(context, summary);
+  const deliveries: NewDigest['deliveries'] = [];
+  for (const reader of readers) {
+    const themes = themesFor(digest, reader.themes);
+    if (themes.length === 0) {
+      summary.nothingFor += 1;
+      continue;
+    }
+    const messageId = digestMessageId(digest.id, reader.address, config.digest.from);
+    deliveries.push({ recipient: reader.address, messageId, ...(reader.themes ? { themes } : {}) });
+  }
+  if (summary.nothingFor > 0) log.info(`${digest.id}: nothing for ${summary.nothingFor} of ${readers.length} readers among the themes they chose; none sent to them`);
+  if (readers.length === 0) {
+    throw new AppError('MAIL_SEND', 'the digest has no recipient left to send to (no active subscriber; see digest.recipients; unsubscribed and suppressed ones are skipped)');
+  }
+  await store.digests.create(
+    { digest, kind, throughRevision, articleIds: kind === 'preview' ? [] : chosen.articles.map((article) => article.id), deliveries },
+    now,
+  );
+  return digest.id;
 }
 
 /** A reader of the digest and the themes they chose (all when absent). */
@@ -219,6 +219,36 @@ interface Sender {
 /** E-mail templates kept at once; deliveries come sorted by their themes, so each is rendered once. */
 const TEMPLATES_KEPT = 16;
 
+/** The e-mail of each digest and set of themes, rendered once for all its readers (the newest few kept). */
+class Templates {
+  private readonly digests = new Map<string, Promise<Digest | undefined>>();
+  private readonly templates = new Map<string, EmailTemplate>();
+
+  constructor(
+    private readonly context: JobContext,
+    private readonly summary: DigestRunSummary,
+  ) {}
+
+  static keyOf(delivery: Delivery): string {
+    return `${delivery.digestId}\n${delivery.themes ? delivery.themes.join('\n') : '*'}`;
+  }
+
+  async for(delivery: Delivery): Promise<{ digest: Digest; template: EmailTemplate } | undefined> {
+    if (!this.digests.has(delivery.digestId)) this.digests.set(delivery.digestId, this.context.store.digests.get(delivery.digestId));
+    const digest = await this.digests.get(delivery.digestId);
+    if (!digest) return undefined;
+    const key = Templates.keyOf(delivery);
+    let template = this.templates.get(key);
+    if (!template) {
+      template = emailTemplate(digest, delivery.themes, this.context);
+      this.summary.renders += 1;
+      this.templates.set(key, template);
+      if (this.templates.size > TEMPLATES_KEPT) this.templates.delete(this.templates.keys().next().value as string);
+    }
+    return { digest, template };
+  }
+}
+
 /**
  * Sends deliveries over the sender's connections, as many at once as it has, each recorded as
  * sending just before SMTP sees it and with its outcome after. Deliveries are sorted by digest and
@@ -233,35 +263,69 @@ async function deliverAll(
   summary: DigestRunSummary,
   options: { recheck: boolean },
 ): Promise<void> {
-  const keyOf = (delivery: Delivery) => `${delivery.digestId}\n${delivery.themes ? delivery.themes.join('\n') : '*'}`;
+  const keyOf = Templates.keyOf;
   const sorted = [...deliveries].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  const digests = new Map<string, Promise<Digest | undefined>>();
-  const templates = new Map<string, EmailTemplate>();
-  const templateFor = async (delivery: Delivery): Promise<{ digest: Digest; template: EmailTemplate } | undefined> => {
-    if (!digests.has(delivery.digestId)) digests.set(delivery.digestId, context.store.digests.get(delivery.digestId));
-    const digest = await digests.get(delivery.digestId);
-    if (!digest) return undefined;
-    const key = keyOf(delivery);
-    let template = templates.get(key);
-    if (!template) {
-      template = emailTemplate(digest, delivery.themes, context);
-      summary.renders += 1;
-      templates.set(key, template);
-      if (templates.size > TEMPLATES_KEPT) templates.delete(templates.keys().next().value as string);
+  const templates = new Templates(context, summary);
+  await mapWithLimit(sorted, sender.connections, (delivery) => deliverOnce(sender, templates, delivery, context, summary, options));
+}
+
+/** One delivery, unless its reader has left since it was chosen (`recheck`). */
+async function deliverOnce(
+  sender: Sender,
+  templates: Templates,
+  delivery: Delivery,
+  context: JobContext,
+  summary: DigestRunSummary,
+  options: { recheck: boolean },
+): Promise<void> {
+  if (options.recheck) {
+    const gone = await whyNotWanted(delivery.recipient, context);
+    if (gone) {
+      await context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', gone, context.now);
+      return;
     }
-    return { digest, template };
+  }
+  const found = await templates.for(delivery);
+  if (found) await deliver(sender, found.digest, found.template, delivery, context, summary);
+}
+
+/** Delivers one recorded delivery at a time, for a job queue: each call says how it ended. */
+export interface Deliverer {
+  /** 'done' when sent, refused for good, or no longer wanted; 'deferred' when the server said later. */
+  deliver(digestId: string, recipient: string): Promise<'done' | 'deferred'>;
+  /** Readers seen and messages rendered so far. */
+  readonly summary: DigestRunSummary;
+  close(): void;
+}
+
+/**
+ * A deliverer over pooled SMTP connections that lives as long as the instance: a delivery already
+ * sent (a job taken again after its instance died after sending) is not sent again; one recorded
+ * as sending, whose instance died mid-send, is sent again under the same Message-ID. One attempt
+ * per call, none longer than `timeoutMs` a step: the queue retries, and takes a job from an
+ * instance only after it has had time to finish it.
+ */
+export function createDeliverer(context: () => JobContext, smtp: SmtpConfig, limits: { timeoutMs: number }): Deliverer {
+  const sender = createSender(smtp, { attempts: 1, timeoutMs: limits.timeoutMs });
+  const summary = emptyDigestSummary();
+  const templates = new Templates(context(), summary);
+  return {
+    summary,
+    async deliver(digestId, recipient) {
+      const job = context();
+      const delivery = await job.store.digests.delivery(digestId, recipient);
+      if (!delivery || delivery.status === 'sent' || delivery.status === 'failed') return 'done';
+      if (delivery.status === 'sending') job.log.warn(`${digestId}: ${recipient}: its sending was interrupted; sending again (it may arrive twice)`);
+      // Every job tries the server itself: the queue spaces out the retries of a deferred one.
+      delete sender.unreachable;
+      const deferredBefore = summary.deferred;
+      await deliverOnce(sender, templates, delivery, job, summary, { recheck: true });
+      return summary.deferred > deferredBefore ? 'deferred' : 'done';
+    },
+    close() {
+      sender.mailer.close();
+    },
   };
-  await mapWithLimit(sorted, sender.connections, async (delivery) => {
-    if (options.recheck) {
-      const gone = await whyNotWanted(delivery.recipient, context);
-      if (gone) {
-        await context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', gone, context.now);
-        return;
-      }
-    }
-    const found = await templateFor(delivery);
-    if (found) await deliver(sender, found.digest, found.template, delivery, context, summary);
-  });
 }
 
 /** Why a delivery chosen earlier should no longer be made, if it should not. */

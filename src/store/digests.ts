@@ -160,6 +160,10 @@ export class DigestRecords implements DigestStore {
     return this.deliveriesWhere('digest_id = ?', digestId);
   }
 
+  async delivery(digestId: string, recipient: string): Promise<Delivery | undefined> {
+    return this.deliveriesWhere('digest_id = ? AND recipient = ?', digestId, recipient)[0];
+  }
+
   async unsubscribe(recipient: string, via: string, now: Date): Promise<void> {
     this.db
       .prepare('INSERT INTO unsubscribes (recipient, at, via) VALUES (?, ?, ?) ON CONFLICT(recipient) DO NOTHING')

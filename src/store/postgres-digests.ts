@@ -141,6 +141,10 @@ export class PgDigestRecords implements DigestStore {
     return this.deliveriesWhere('digest_id = $1', [digestId]);
   }
 
+  async delivery(digestId: string, recipient: string): Promise<Delivery | undefined> {
+    return (await this.deliveriesWhere('digest_id = $1 AND recipient = $2', [digestId, recipient]))[0];
+  }
+
   async unsubscribe(recipient: string, via: string, now: Date): Promise<void> {
     await this.pool.query('INSERT INTO unsubscribes (recipient, at, via) VALUES ($1, $2, $3) ON CONFLICT (recipient) DO NOTHING', [
       normalizeAddress(recipient),

@@ -171,6 +171,8 @@ export interface DigestStore {
   /** After SMTP answered. The first accepted delivery makes the digest sent. */
   markOutcome(digestId: string, recipient: string, status: 'sent' | 'deferred' | 'failed', error: string | undefined, now: Date): Promise<void>;
   deliveries(digestId: string): Promise<Delivery[]>;
+  /** One recipient's delivery of a digest, as it stands. */
+  delivery(digestId: string, recipient: string): Promise<Delivery | undefined>;
   unsubscribe(recipient: string, via: string, now: Date): Promise<void>;
   isUnsubscribed(recipient: string): Promise<boolean>;
 }

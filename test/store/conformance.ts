@@ -261,6 +261,8 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
         ['b@example.org', 'deferred', '451 try later'],
       ]);
       expect((await again.digests.openDeliveries()).map((d) => d.recipient)).toEqual(['b@example.org']);
+      expect(await again.digests.delivery('2022-W23', 'b@example.org')).toMatchObject({ status: 'deferred', messageId: '<2@example.org>', themes: ['金融', '科技'] });
+      expect(await again.digests.delivery('2022-W23', 'nobody@example.org')).toBeUndefined();
     });
 
     it('gives the articles digests put in named themes, each with the theme of the newest digest that holds it', async () => {

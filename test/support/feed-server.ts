@@ -37,6 +37,8 @@ export interface FeedServerOptions {
   root?: string;
   /** Content-Type for a served file; return undefined for the default by extension. */
   contentType?: (path: string) => string | undefined;
+  /** A loopback address to listen on (default 127.0.0.1): servers on several are several hosts. */
+  host?: string;
 }
 
 export interface FeedServer {
@@ -87,9 +89,10 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
   // Keep-alive sockets would otherwise outlive close() in the client's pool.
   server.keepAliveTimeout = 1000;
 
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((done) => server.listen(0, host, done));
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host}:${port}`;
 
   return {
     origin,
