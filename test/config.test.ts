@@ -74,6 +74,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, {}, cwd)).toThrow(/workers: must be a whole number from 0 to 16, got 1\.5/);
   });
 
+  it('reads how instances share the work: every one builds, and a job is taken over after two minutes, unless set', async () => {
+    const cwd = await tempDir();
+    expect(loadConfig({}, {}, cwd).cluster).toEqual({ build: true, takeoverSeconds: 120 });
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ cluster: { build: false, takeoverSeconds: 30 } }));
+    expect(loadConfig({}, {}, cwd).cluster).toEqual({ build: false, takeoverSeconds: 30 });
+    await writeFile(join(cwd, 'zhoukan.config.json'), JSON.stringify({ cluster: { build: 'no', takeoverSeconds: 0, size: 3 } }));
+    let error: unknown;
+    try {
+      loadConfig({}, {}, cwd);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as AppError).details?.join('\n')).toMatch(/cluster\.takeoverSeconds: must be a whole number from 2 to 86400, got 0[\s\S]*cluster\.build: must be true or false, got "no"/u);
+    expect((error as AppError).details?.join('\n')).toMatch(/cluster\.size/u);
+  });
+
   it('caps the items kept per feed fetch at 500 unless fetch.maxItems says otherwise', async () => {
     const cwd = await tempDir();
     expect(loadConfig({}, {}, cwd).fetch.maxItems).toBe(500);

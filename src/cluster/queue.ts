@@ -37,13 +37,13 @@ export interface JobQueue {
   send<T extends object>(queue: QueueName, data: T, options: { expireInSeconds: number; retryLimit: number }): Promise<void>;
   /** Runs `cron` (five fields, minutes) in `timeZone` on whichever instance's clock gets there first: once per tick. */
   schedule(queue: QueueName, cron: string, timeZone: string, options: { expireInSeconds: number; retryLimit: number }): Promise<void>;
-  /** Jobs among `ids` not yet completed, failed or cancelled. */
-  unfinished(queue: QueueName, ids: readonly string[]): Promise<number>;
+  /** How many of the jobs `ids` are still to run, and what the completed ones returned. */
+  progress<R>(queue: QueueName, ids: readonly string[]): Promise<{ unfinished: number; outputs: R[] }>;
   /**
-   * Takes jobs of `queue` as long as the queue runs, `concurrency` at once, each completed or failed
-   * by itself (a failed job is retried by the queue's rules).
+   * Takes jobs of `queue` as long as the queue runs, `concurrency` at once, each completed (with
+   * what the handler returns) or failed by itself (a failed job is retried by the queue's rules).
    */
-  consume<T>(queue: QueueName, options: { concurrency: number }, handler: (job: QueueJob<T>) => Promise<void>): void;
+  consume<T, R extends object | void = void>(queue: QueueName, options: { concurrency: number }, handler: (job: QueueJob<T>) => Promise<R>): void;
   /** Stops taking jobs, waits for the running ones, and closes the connections. */
   stop(): Promise<void>;
 }
@@ -126,20 +126,22 @@ export async function openJobQueue(url: string, log: Log, options: QueueOptions)
     async schedule(queue, cron, timeZone, scheduleOptions) {
       await boss.schedule(queue, cron, {}, { tz: timeZone, ...scheduleOptions });
     },
-    async unfinished(queue, ids) {
-      let count = 0;
+    async progress<R>(queue: QueueName, ids: readonly string[]) {
+      let unfinished = 0;
+      const outputs: R[] = [];
       for (const id of ids) {
-        const job = await boss.getJobById(queue, id);
-        if (job && (job.state === 'created' || job.state === 'retry' || job.state === 'active')) count += 1;
+        const job = await boss.getJobById(queue, id, { includeArchive: true });
+        if (job && (job.state === 'created' || job.state === 'retry' || job.state === 'active')) unfinished += 1;
+        else if (job?.state === 'completed' && job.output) outputs.push(job.output as R);
       }
-      return count;
+      return { unfinished, outputs };
     },
     consume(queue, consumeOptions, handler) {
       const running = new Set<Promise<void>>();
       const run = async (job: PgBoss.Job<unknown>) => {
         try {
-          await handler({ id: job.id, data: job.data as never });
-          await boss.complete(queue, job.id);
+          const output = await handler({ id: job.id, data: job.data as never });
+          await boss.complete(queue, job.id, output ?? undefined);
         } catch (error) {
           log.warn(`${queue} job ${job.id}: ${describeError(error)}`);
           await boss.fail(queue, job.id, { message: describeError(error) }).catch(() => undefined);

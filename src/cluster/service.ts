@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { describeBuild, describeCollect, describeDigest } from '../cli/summary.js';
 import { AppError, describeError } from '../errors.js';
 import { runBuild } from '../jobs/build.js';
-import { FEED_CONCURRENCY, PER_HOST_CONCURRENCY, runCollect, type CollectSummary } from '../jobs/collect.js';
+import { emptyCollectSummary, FEED_CONCURRENCY, PER_HOST_CONCURRENCY, runCollect, type CollectSummary } from '../jobs/collect.js';
 import type { JobContext } from '../jobs/context.js';
 import { createDeliverer, emptyDigestSummary, recordDigest, runDigest, type Deliverer } from '../jobs/digest.js';
 import { withJobLock } from '../jobs/lock.js';
@@ -30,6 +30,7 @@ import { openJobQueue, stableJobId, type JobQueue } from './queue.js';
 
 interface LaneJob {
   round: string;
+  host: string;
   feeds: FeedSource[];
 }
 
@@ -64,20 +65,28 @@ export async function runClusterService(service: ServiceContext, url: string, se
     await expirePendingSignups({ config, store, log, now: context.now });
     const lanes = feedLanes(config.feeds, PER_HOST_CONCURRENCY).map((lane, index) => ({
       id: stableJobId(job.id, lane.host, String(index)),
-      data: { round: job.id, feeds: lane.feeds } satisfies LaneJob,
+      data: { round: job.id, host: lane.host, feeds: lane.feeds } satisfies LaneJob,
       expireInSeconds: takeover + laneSeconds(lane.feeds.length, config),
       retryLimit: 2,
     }));
     await queue.insert('zhoukan-feeds', lanes);
     const ids = lanes.map((lane) => lane.id);
-    while ((await queue.unfinished('zhoukan-feeds', ids)) > 0 && !service.signal.aborted) await sleep(ROUND_POLL_MS);
-    log.info(`${new Date().toISOString()} collect round ${job.id}: ${lanes.length} lanes of ${config.feeds.length} feeds done`);
+    let progress = await queue.progress<CollectSummary>('zhoukan-feeds', ids);
+    while (progress.unfinished > 0 && !service.signal.aborted) {
+      await sleep(ROUND_POLL_MS);
+      progress = await queue.progress<CollectSummary>('zhoukan-feeds', ids);
+    }
+    const total = progress.outputs.reduce(addSummaries, emptyCollectSummary());
+    const failedLanes = lanes.length - progress.outputs.length;
+    const failed = failedLanes > 0 ? ` (${failedLanes} lanes failed; see the instances' logs)` : '';
+    log.info(`${new Date().toISOString()} collect round ${job.id}: ${lanes.length} lanes of ${config.feeds.length} feeds done${failed}; ${describeCollect(total)}`);
     await requestBuild();
   });
 
-  queue.consume<LaneJob>('zhoukan-feeds', { concurrency: FEED_CONCURRENCY }, async (job) => {
+  queue.consume<LaneJob, CollectSummary>('zhoukan-feeds', { concurrency: FEED_CONCURRENCY }, async (job) => {
     const summary = await runCollect(service.jobContext(), { folders: [], feeds: job.data.feeds, perHost: 1 });
-    logCollect(summary, log);
+    log.info(`${new Date().toISOString()} lane of ${job.data.host}, ${job.data.feeds.length} feeds: ${describeCollect(summary)}`);
+    return summary;
   });
 
   if (config.cluster.build) {
@@ -108,6 +117,9 @@ export async function runClusterService(service: ServiceContext, url: string, se
   // This machine's folders, on the collect schedule; then a first round and a build, unless
   // another instance just started one.
   const localFolders = config.sources.filter((source) => existsSync(source.path));
+  for (const source of config.sources) {
+    if (!localFolders.includes(source)) log.info(`${source.path} is not on this machine; the instances that have it collect it`);
+  }
   const collectFolders = async () => {
     if (localFolders.length === 0) return;
     const context = service.jobContext();
@@ -197,6 +209,21 @@ function laneSeconds(feeds: number, config: Readonly<Config>): number {
 
 function logCollect(summary: CollectSummary, log: ServiceContext['log']): void {
   if (summary.new + summary.updated + summary.failedSources.length > 0) log.info(`${new Date().toISOString()} ${describeCollect(summary)}`);
+}
+
+/** Two lanes' summaries as one. */
+function addSummaries(total: CollectSummary, lane: CollectSummary): CollectSummary {
+  return {
+    new: total.new + lane.new,
+    updated: total.updated + lane.updated,
+    unchanged: total.unchanged + lane.unchanged,
+    duplicates: total.duplicates + lane.duplicates,
+    skipped: total.skipped + lane.skipped,
+    deleted: total.deleted + lane.deleted,
+    notModified: total.notModified + lane.notModified,
+    backingOff: total.backingOff + lane.backingOff,
+    failedSources: [...total.failedSources, ...lane.failedSources],
+  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openJobQueue } from '../../src/cluster/queue.js';
 import { PgStore } from '../../src/store/postgres.js';
@@ -99,14 +100,16 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
       for (let i = 0; i < 3; i++) {
         const home = join(dir, `instance-${i}`);
         await mkdir(home);
+        // The folder of posts is on the third machine only.
+        if (i === 2) await cp(SEEDS, join(home, 'posts'), { recursive: true });
         // One builder: the others' output/ is not served.
-        const config = { sources: [], feeds, schedule: { collect: NEVER, digest: NEVER }, cluster: { build: i === 0, takeoverSeconds: 30 } };
+        const config = { sources: ['posts'], feeds, schedule: { collect: NEVER, digest: '0 8 * * 1' }, cluster: { build: i === 0, takeoverSeconds: 30 } };
         await writeFile(join(home, 'zhoukan.config.json'), JSON.stringify(config));
         instances.push(startInstance(home, databaseUrl));
       }
       running.push(...instances);
 
-      await waitFor('the round to be built', () => /built 600 pages/u.test(instances[0]?.output() ?? ''), 120_000, instances);
+      await waitFor('the round and the folder to be built', () => /from 605 articles/u.test(instances[0]?.output() ?? ''), 120_000, instances);
       // Nothing more is fetched after the round.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const byPath = new Map<string, number>();
@@ -114,14 +117,29 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
       expect(byPath.size).toBe(300);
       expect([...byPath.values()].filter((count) => count !== 1)).toEqual([]);
       // The lanes went to more than one instance.
-      const fetching = instances.filter((instance) => /collected [1-9]\d* new/u.test(instance.output()));
+      const fetching = instances.filter((instance) => /lane of 127\.0\.0\.\d, \d+ feeds: collected [1-9]\d* new/u.test(instance.output()));
       expect(fetching.length).toBeGreaterThanOrEqual(2);
 
       const store = await PgStore.open(databaseUrl);
       try {
-        expect(await store.counts()).toEqual({ articles: 600, duplicates: 0 });
+        expect(await store.counts()).toEqual({ articles: 605, duplicates: 0 });
       } finally {
         await store.close();
+      }
+      // Only the instance that has the folder read it.
+      expect(instances[2]?.output()).toMatch(/collected 5 new/u);
+      for (const instance of instances.slice(0, 2)) expect(instance.output()).toMatch(/posts is not on this machine/u);
+      // The schedules are the queue's, in the configured time zone, one row each however many instances.
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query('SELECT name, cron, timezone FROM zhoukan_jobs.schedule ORDER BY name');
+        expect(rows).toEqual([
+          { name: 'zhoukan-collect', cron: NEVER, timezone: 'Asia/Shanghai' },
+          { name: 'zhoukan-digest', cron: '0 8 * * 1', timezone: 'Asia/Shanghai' },
+        ]);
+      } finally {
+        await client.end();
       }
       for (const instance of instances.slice(1)) expect(instance.output()).not.toMatch(/built \d+ pages/u);
       if (can(needs.feedCheckers, 'feed checks')) expect((await validateFeeds(join(dir, 'instance-0', 'output'))).summary).toMatch(/^\d+ passed, 0 failed$/u);
@@ -196,8 +214,60 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
       expect(sink.messages.length).toBe(1000 + twice.length);
       const after = await PgStore.open(databaseUrl);
       try {
-        const digestId = (await after.digests.openDeliveries()).length;
-        expect(digestId).toBe(0);
+        expect(await after.digests.openDeliveries()).toEqual([]);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('retries a delivery the server deferred through the queue, and sends it once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zhoukan-instances-'));
+    const databaseUrl = await cluster.freshDatabase();
+    const tried = new Set<string>();
+    // Every address is deferred (451) the first time it is offered.
+    const sink = await startSmtpServer({
+      onRcpt: (address) => {
+        if (tried.has(address)) return undefined;
+        tried.add(address);
+        return { code: 451, message: '4.3.0 try again later' };
+      },
+    });
+    try {
+      const now = new Date();
+      const store = await PgStore.open(databaseUrl);
+      try {
+        for (let n = 0; n < 20; n++) {
+          await store.subscribers.put({ address: `reader${n}@example.org`, state: 'active', origin: 'import', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
+        }
+      } finally {
+        await store.close();
+      }
+      await writeFile(
+        join(dir, 'zhoukan.config.json'),
+        JSON.stringify({
+          sources: [SEEDS],
+          schedule: { collect: NEVER, digest: NEVER },
+          smtp: { host: '127.0.0.1', port: sink.port, requireTls: false, connections: 2, attempts: 3, retryDelaySeconds: 1 },
+          digest: { from: '周刊 <digest@news.example.org>' },
+          cluster: { takeoverSeconds: 10 },
+        }),
+      );
+      const instance = startInstance(dir, databaseUrl);
+      running.push(instance);
+      await waitFor('the seeds to be built', () => /built 5 pages/u.test(instance.output()), 120_000, [instance]);
+      const queue = await openJobQueue(databaseUrl, createMemoryLog(), { maintenanceSeconds: 60 });
+      await queue.send('zhoukan-digest', {}, { expireInSeconds: 600, retryLimit: 0 });
+      await queue.stop();
+      await waitFor('every reader to get the digest', () => sink.messages.length >= 20, 60_000, [instance]);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(sink.messages.flatMap((message) => message.to).sort()).toEqual(Array.from({ length: 20 }, (_, n) => `reader${n}@example.org`).sort());
+      expect(instance.output()).toMatch(/deferred by the server/u);
+      const after = await PgStore.open(databaseUrl);
+      try {
+        expect(await after.digests.openDeliveries()).toEqual([]);
       } finally {
         await after.close();
       }
