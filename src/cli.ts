@@ -138,7 +138,11 @@ const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'run as a service: collect on schedule, rebuild when something changed, send the weekly digest, serve output/',
     usage: 'zhoukan start [options]',
-    extraHelp: SERVER_HELP,
+    extraHelp: `${SERVER_HELP}
+
+On a PostgreSQL archive (ZHOUKAN_DATABASE_URL), every instance started against the database takes
+a share of the jobs: each feed is fetched by one of them per round, builds run on those with
+cluster.build, and each delivery of the digest is made once (see the README: Several instances).`,
     run: start,
   },
   themes: {

@@ -17,7 +17,8 @@ import type { Log } from './util/log.js';
 
 // `zhoukan start`: the output brought up to date at once, then a collect on schedule (rebuilding
 // when something changed), the weekly digest, and the server for output/ with its routes, until
-// the signal. The command line only hands it what it opened.
+// the signal. The command line only hands it what it opened. On a PostgreSQL archive the jobs go
+// through the queue the instances share instead (cluster/service.ts).
 
 export interface ServiceContext {
   config: Readonly<Config>;
