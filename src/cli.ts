@@ -218,11 +218,25 @@ async function digest(run: Run): Promise<number> {
 
     noteUnsubscribeLinks(run);
     const context = { ...jobContext(run), themes };
-    const sent = await withJobLock('digest', context, { waitMs: run.config.lockWaitSeconds * 1000 }, () => runDigest(context, options));
+    const sent = await withJobLock('digest', context, { waitMs: run.config.lockWaitSeconds * 1000 }, async () =>
+      runDigest(context, { ...options, resume: await resumeHere(run) }),
+    );
     process.stdout.write(`zhoukan: ${describeDigest(sent, run.config)}; ${plural(run.log.warnings, 'warning')}\n`);
     const undelivered = sent.failed + sent.deferred;
     return sent.digestId && !sent.outbox && sent.delivered === 0 && undelivered > 0 ? 1 : 0;
   });
+}
+
+/**
+ * Whether this run finishes the deliveries earlier runs left: not when instances on the PostgreSQL
+ * archive have them queued (they send them; sending them here too would send them twice).
+ */
+async function resumeHere(run: Run): Promise<boolean> {
+  if (!run.config.database || !run.config.smtp) return true;
+  const { unfinishedDeliveries } = await import('./cluster/queue.js');
+  const queued = await unfinishedDeliveries(run.config.database.url);
+  if (queued > 0) run.log.info(`${queued} deliveries are queued for the instances sharing this archive; they send them, not this run`);
+  return queued === 0;
 }
 
 async function bounces(run: Run): Promise<number> {

@@ -48,6 +48,26 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
+/**
+ * Deliveries the instances of this archive have queued and not finished (0 when no instance ever
+ * ran on it): a digest run by hand leaves those to them rather than send them a second time.
+ */
+export async function unfinishedDeliveries(url: string): Promise<number> {
+  const boss = new PgBoss({ connectionString: url, schema: SCHEMA, application_name: 'zhoukan', max: 1, migrate: false, supervise: false, schedule: false });
+  boss.on('error', () => undefined);
+  try {
+    await boss.start();
+  } catch {
+    // No queue in this database: no instance has run on it.
+    return 0;
+  }
+  try {
+    return await boss.getQueueSize('zhoukan-deliver', { before: 'completed' });
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
 /** A job id (a UUID, as pg-boss wants) that the same parts always give. */
 export function stableJobId(...parts: string[]): string {
   const hex = createHash('sha256').update(parts.join('\n')).digest('hex');

@@ -32,6 +32,8 @@ export interface DigestOptions {
   until?: Date;
   /** Send to these instead of the configured recipients: a preview that holds no articles. */
   to?: string[];
+  /** Finish the deliveries earlier runs left (default true); false when the instances are sending them. */
+  resume?: boolean;
 }
 
 export interface DigestRunSummary {
@@ -81,7 +83,7 @@ export async function runDigest(context: JobContext, options: DigestOptions = {}
   const sender: Sender | undefined = context.config.smtp && !options.dryRun ? createSender(context.config.smtp) : undefined;
   try {
     // Finish what an earlier run left (a crash, a deferral) before anything new is chosen.
-    if (sender) summary.resumed = await resumeDeliveries(sender, context, summary);
+    if (sender && options.resume !== false) summary.resumed = await resumeDeliveries(sender, context, summary);
     const digestId = await recordDigest(context, { ...options, send: sender !== undefined }, summary);
     if (sender && digestId) await deliverAll(sender, await context.store.digests.deliveries(digestId), context, summary, { recheck: false });
     return summary;

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openJobQueue } from '../../src/cluster/queue.js';
 import { PgStore } from '../../src/store/postgres.js';
 import { createMemoryLog } from '../../src/util/log.js';
-import { PROJECT_ROOT } from '../support/cli.js';
+import { PROJECT_ROOT, runCli } from '../support/cli.js';
 import { startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { startCluster, type TestCluster } from '../support/postgres.js';
 import { can, lacks, needs } from '../support/requirements.js';
@@ -271,6 +271,53 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
       } finally {
         await after.close();
       }
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('leaves the deliveries the instances have queued to them when a digest is run by hand meanwhile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zhoukan-instances-'));
+    const databaseUrl = await cluster.freshDatabase();
+    // Slow enough that the hand-run digest comes while most deliveries still wait.
+    const sink = await startSmtpServer({ onRcpt: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 40)) });
+    try {
+      const now = new Date();
+      const store = await PgStore.open(databaseUrl);
+      try {
+        for (let n = 0; n < 200; n++) {
+          await store.subscribers.put({ address: `reader${n}@example.org`, state: 'active', origin: 'import', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
+        }
+      } finally {
+        await store.close();
+      }
+      await writeFile(
+        join(dir, 'zhoukan.config.json'),
+        JSON.stringify({
+          sources: [SEEDS],
+          schedule: { collect: NEVER, digest: NEVER },
+          smtp: { host: '127.0.0.1', port: sink.port, requireTls: false, connections: 2, attempts: 1 },
+          digest: { from: '周刊 <digest@news.example.org>' },
+        }),
+      );
+      const instance = startInstance(dir, databaseUrl);
+      running.push(instance);
+      await waitFor('the seeds to be built', () => /built 5 pages/u.test(instance.output()), 120_000, [instance]);
+      const queue = await openJobQueue(databaseUrl, createMemoryLog(), { maintenanceSeconds: 60 });
+      await queue.send('zhoukan-digest', {}, { expireInSeconds: 600, retryLimit: 0 });
+      await queue.stop();
+      await waitFor('the first messages', () => sink.messages.length >= 10, 60_000, [instance]);
+
+      const byHand = await runCli(['digest'], { cwd: dir, env: { ZHOUKAN_DATABASE_URL: databaseUrl } });
+      expect(byHand.code).toBe(0);
+      expect(byHand.stdout + byHand.stderr).toMatch(/\d+ deliveries are queued for the instances sharing this archive; they send them, not this run/u);
+      expect(sink.messages.length).toBeLessThan(200);
+
+      await waitFor('every reader to get the digest', () => sink.messages.length >= 200, 60_000, [instance]);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const recipients = sink.messages.flatMap((message) => message.to);
+      expect(recipients.length).toBe(200);
+      expect(new Set(recipients).size).toBe(200);
     } finally {
       await sink.close();
     }
