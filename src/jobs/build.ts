@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { pageMainContent } from '../clean/index.js';
@@ -14,7 +16,7 @@ import { loadThemeModel, themeModelStamp } from '../themes/model-file.js';
 import type { ThemeModel } from '../themes/theme-model.js';
 import { themeSlug } from '../themes/theme-slug.js';
 import type { Taxonomy } from '../themes/taxonomy.js';
-import { SyncBatch } from '../util/fs.js';
+import { SyncBatch, writeFileAtomic } from '../util/fs.js';
 import { sha256 } from '../util/hash.js';
 import { themeChoices } from '../subscribers/themes.js';
 import type { JobContext } from './context.js';
@@ -41,6 +43,10 @@ const BUILT_FINGERPRINT = 'build.fingerprint';
 /** What the entry points (feeds, index, theme pages) were last built from, and how many themes. */
 const BUILT_ENTRY_POINTS = 'build.entryPoints';
 const BUILT_THEMES = 'build.themes';
+/** The output folder the archive was last built into (several instances may each have their own). */
+const BUILT_FOLDER = 'build.folder';
+/** A dotfile in output/ (the server does not serve dotfiles) naming the folder, made at its first build. */
+const FOLDER_ID_FILE = '.zhoukan-output';
 const ENTRY_FILES = [INDEX_FILE, ...Object.values(FEED_FILES)];
 
 /**
@@ -80,15 +86,21 @@ export class Build {
       signupThemes: themeChoices(config),
     };
     const fingerprint = outputFingerprint(options);
-    const full = (await store.getMeta(BUILT_FINGERPRINT)) !== fingerprint || !existsSync(join(config.output, INDEX_FILE));
+    const folder = await outputFolderId(config.output);
+    // A folder other than the one the archive was last built into (another instance's, or a new
+    // --output) lacks the pages written since: everything is written.
+    const full =
+      (await store.getMeta(BUILT_FINGERPRINT)) !== fingerprint || (await store.getMeta(BUILT_FOLDER)) !== folder || !existsSync(join(config.output, INDEX_FILE));
     const after = full ? 0 : Number((await store.getMeta(BUILT_REVISION)) ?? '0');
-    return new Build(context, options, fingerprint, full, after);
+    return new Build(context, options, fingerprint, folder, full, after);
   }
 
   private constructor(
     private readonly context: JobContext,
     private readonly options: OutputOptions,
     private readonly fingerprint: string,
+    /** The id of the output folder written (outputFolderId). */
+    private readonly folder: string,
     /** Every page is to be rendered: first build, new settings or templates, or a missing output folder. */
     private readonly full: boolean,
     /** Pages are due for articles changed after this revision. */
@@ -170,10 +182,29 @@ export class Build {
     }
     await store.setMeta(BUILT_REVISION, String(revision));
     await store.setMeta(BUILT_FINGERPRINT, this.fingerprint);
+    await store.setMeta(BUILT_FOLDER, this.folder);
     await store.setMeta(BUILT_ENTRY_POINTS, entryKey);
     await store.setMeta(BUILT_THEMES, String(themes.length));
     return { articles: (await store.counts()).articles, pages: this.pages, full: this.full, themes: themes.length, files };
   }
+}
+
+/**
+ * The id of an output folder, kept in it: the same for every machine that mounts one shared folder,
+ * another for a folder of its own, so a build can tell whether the folder holds the last build.
+ */
+async function outputFolderId(dir: string): Promise<string> {
+  const file = join(dir, FOLDER_ID_FILE);
+  const known = await readFile(file, 'utf8').catch(() => '');
+  if (known.trim()) return known.trim();
+  const id = randomUUID();
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(file, `${id}\n`);
+  } catch {
+    // A folder that cannot be written is reported by the build that writes it.
+  }
+  return id;
 }
 
 /** The newest articles by theme, for the index and the theme pages (fast at a feed's size). */

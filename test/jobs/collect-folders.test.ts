@@ -1,4 +1,5 @@
-import { cp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuild } from '../../src/jobs/build.js';
@@ -94,6 +95,25 @@ describe('collecting a folder', () => {
 
     const moved = { ...config, site: { ...config.site, url: 'https://news.example.org/' } };
     expect(await runBuild({ ...context, config: moved })).toMatchObject({ pages: 6, full: true });
+    await context.store.close();
+  });
+
+  it('builds everything into an output folder other than the one built last, as another instance has', async () => {
+    const context = await createTestContext({ sources: [] });
+    const folder = await seedsCopy(context.dir);
+    const config = { ...context.config, sources: [{ name: 'posts', path: folder }] };
+    const elsewhere = { ...config, output: join(context.dir, 'other-output') };
+    await runCollect({ ...context, config });
+    expect(await runBuild({ ...context, config })).toMatchObject({ pages: 5, full: true });
+    expect(await runBuild({ ...context, config: elsewhere })).toMatchObject({ pages: 5, full: true });
+
+    // A post arrives; the first folder misses the page the other got: everything is written there.
+    await writeFile(join(folder, 'new.md'), '---\ntitle: 新文章\ndate: 2022-06-01 10:00\n---\n<p>一篇新文章的正文。</p>\n');
+    await runCollect({ ...context, config });
+    expect(await runBuild({ ...context, config: elsewhere })).toMatchObject({ pages: 1, full: false });
+    expect(await runBuild({ ...context, config })).toMatchObject({ pages: 6, full: true });
+    expect(existsSync(join(config.output, 'articles'))).toBe(true);
+    expect(await readdir(join(config.output, 'articles'))).toEqual(await readdir(join(elsewhere.output, 'articles')));
     await context.store.close();
   });
 });
