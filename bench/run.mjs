@@ -20,6 +20,7 @@
 // `hexo generate` just after our cold run. Before each timed command the disk is flushed (`sync`).
 // Prints medians, peak RSS (worker threads included) and the ratios to Hexo, as a Markdown table.
 //
+// Then bench/subscribers.mjs and bench/instances.mjs, each with its own table (see their headers).
 // Knobs: BENCH_SIZES=1000,10000  RUNS=3  BENCH_SKIP_HEXO=1  BENCH_DIR (corpora and archives,
 // default $TMPDIR/zhoukan-bench, kept between runs)  HEXO_DIR  BENCH_JSON=file (raw results)
 // BENCH_CLI=path/to/cli.js (another build to compare).
@@ -430,3 +431,20 @@ results.themes = await benchThemes();
 results.load.end = loadavg();
 if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(results, null, 2)}\n`);
 console.log(report(results));
+
+// Then the benches that need a server of their own, each printing its table: personal digests to
+// 10,000 subscribers through a Postfix sink, and collecting 1,000 feeds with 1 and 3 instances on
+// PostgreSQL against SQLite. BENCH_SKIP_SUBSCRIBERS=1, BENCH_SKIP_INSTANCES=1 leave one out.
+for (const [name, skip, needs] of [
+  ['subscribers', process.env.BENCH_SKIP_SUBSCRIBERS === '1', existsSync('/usr/sbin/postfix') && existsSync(join(shared, 'mailsink'))],
+  ['instances', process.env.BENCH_SKIP_INSTANCES === '1', existsSync('/usr/lib/postgresql')],
+]) {
+  if (skip) continue;
+  if (!needs) {
+    log(`bench/${name}.mjs skipped: ${name === 'subscribers' ? 'Postfix and ../shared/tools/mailsink' : 'PostgreSQL (apt-get install postgresql)'} not installed`);
+    continue;
+  }
+  log(`bench/${name}.mjs`);
+  const result = spawnSync(process.execPath, [join(root, `bench/${name}.mjs`)], { env: cleanEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) process.exitCode = 1;
+}

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'MAIL_BOUNCES'
   | 'SERVER_LISTEN'
   | 'USAGE'
-  | 'LOCKED';
+  | 'LOCKED'
+  | 'STOPPED';
 
 /** The one error type of the project. Messages start with what failed and name the file or URL. */
 export class AppError extends Error {

@@ -76,6 +76,8 @@ export async function runClusterService(service: ServiceContext, url: string, se
       await sleep(ROUND_POLL_MS);
       progress = await queue.progress<CollectSummary>('zhoukan-feeds', ids);
     }
+    // Failed, the round is taken up by another instance, which waits for the same lanes.
+    if (progress.unfinished > 0) throw new AppError('STOPPED', `collect round ${job.id}: stopping before its lanes were done`);
     const total = progress.outputs.reduce(addSummaries, emptyCollectSummary());
     const failedLanes = lanes.length - progress.outputs.length;
     const failed = failedLanes > 0 ? ` (${failedLanes} lanes failed; see the instances' logs)` : '';
@@ -85,6 +87,8 @@ export async function runClusterService(service: ServiceContext, url: string, se
 
   queue.consume<LaneJob, CollectSummary>('zhoukan-feeds', { concurrency: FEED_CONCURRENCY }, async (job) => {
     const summary = await runCollect(service.jobContext(), { folders: [], feeds: job.data.feeds, perHost: 1 });
+    // Stopped midway: the lane is tried again, by this instance or another (a feed already done answers 304).
+    if (service.signal.aborted) throw new AppError('STOPPED', `lane of ${job.data.host}: stopping before its feeds were done`);
     log.info(`${new Date().toISOString()} lane of ${job.data.host}, ${job.data.feeds.length} feeds: ${describeCollect(summary)}`);
     return summary;
   });
