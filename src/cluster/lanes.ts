@@ -1,5 +1,5 @@
 import type { FeedSource } from '../config.js';
-import { hostOf } from '../util/url.js';
+import { feedsByHost } from '../jobs/collect.js';
 
 // How a round of remote feeds is divided among instances: each host's feeds go into at most
 // `perHost` lanes, and a lane is one job, whose feeds are fetched one after the other. However
@@ -11,15 +11,8 @@ export interface Lane {
 }
 
 export function feedLanes(feeds: readonly FeedSource[], perHost: number): Lane[] {
-  const byHost = new Map<string, FeedSource[]>();
-  for (const feed of feeds) {
-    const host = hostOf(feed.url) ?? feed.url;
-    const hostFeeds = byHost.get(host);
-    if (hostFeeds) hostFeeds.push(feed);
-    else byHost.set(host, [feed]);
-  }
   const lanes: Lane[] = [];
-  for (const [host, hostFeeds] of byHost) {
+  for (const [host, hostFeeds] of feedsByHost(feeds)) {
     const count = Math.min(perHost, hostFeeds.length);
     const hostLanes: Lane[] = Array.from({ length: count }, () => ({ host, feeds: [] }));
     hostFeeds.forEach((feed, index) => hostLanes[index % count]?.feeds.push(feed));

@@ -317,8 +317,8 @@ interface FeedRun {
   saved: Saved;
 }
 
-async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: FeedRun) {
-  const { idAuthority, context, summary, saved } = run;
+/** Feeds by the host they are fetched from (the per-host limit counts by it), in their order. */
+export function feedsByHost(feeds: readonly FeedSource[]): Map<string, FeedSource[]> {
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;
@@ -326,6 +326,12 @@ async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: 
     if (hostFeeds) hostFeeds.push(feed);
     else byHost.set(host, [feed]);
   }
+  return byHost;
+}
+
+async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: FeedRun) {
+  const { idAuthority, context, summary, saved } = run;
+  const byHost = feedsByHost(feeds);
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
   await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / perHost)), (hostFeeds) =>
     mapWithLimit(hostFeeds, perHost, (feed) => collectFeed(feed, idAuthority, context, summary, saved)),

@@ -65,6 +65,47 @@ ${item(2)}
 </channel></rss>`;
 }
 
+/** `count` active subscribers of every theme, reader0@example.org onwards. */
+async function addReaders(databaseUrl: string, count: number): Promise<void> {
+  const now = new Date();
+  const store = await PgStore.open(databaseUrl);
+  try {
+    for (let n = 0; n < count; n++) {
+      await store.subscribers.put({ address: `reader${n}@example.org`, state: 'active', origin: 'import', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** The configuration of an instance that sends the digest of the seeds to `smtp`. */
+function digestConfig(smtp: Record<string, unknown>, cluster: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    sources: [SEEDS],
+    schedule: { collect: NEVER, digest: NEVER },
+    smtp: { host: '127.0.0.1', requireTls: false, ...smtp },
+    digest: { from: '周刊 <digest@news.example.org>' },
+    cluster,
+  });
+}
+
+/** The deliveries the archive still has to make (none once a digest is finished). */
+async function openDeliveries(databaseUrl: string): Promise<number> {
+  const store = await PgStore.open(databaseUrl);
+  try {
+    return (await store.digests.openDeliveries()).length;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Queues the digest, as its schedule does when the time comes. */
+async function queueDigest(databaseUrl: string): Promise<void> {
+  const queue = await openJobQueue(databaseUrl, createMemoryLog(), { maintenanceSeconds: 60 });
+  await queue.send('zhoukan-digest', {}, { expireInSeconds: 600, retryLimit: 0 });
+  await queue.stop();
+}
+
 describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archive'))('instances sharing a PostgreSQL archive', () => {
   let cluster: TestCluster;
   const running: Instance[] = [];
@@ -159,36 +200,20 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
     // Each message waits a little at RCPT, so the run lasts long enough to be interrupted.
     const sink: TestSmtpServer = await startSmtpServer({ onRcpt: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 5)) });
     try {
-      const now = new Date();
-      const store = await PgStore.open(databaseUrl);
-      try {
-        for (let n = 0; n < 1000; n++) {
-          await store.subscribers.put({ address: `reader${n}@example.org`, state: 'active', origin: 'import', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
-        }
-      } finally {
-        await store.close();
-      }
+      await addReaders(databaseUrl, 1000);
       const instances: Instance[] = [];
       for (let i = 0; i < 3; i++) {
         const home = join(dir, `instance-${i}`);
         await mkdir(home);
-        const config = {
-          sources: [SEEDS],
-          schedule: { collect: NEVER, digest: NEVER },
-          smtp: { host: '127.0.0.1', port: sink.port, requireTls: false, connections, attempts: 2, retryDelaySeconds: 1 },
-          digest: { from: '周刊 <digest@news.example.org>' },
-          cluster: { build: i === 0, takeoverSeconds: 4 },
-        };
-        await writeFile(join(home, 'zhoukan.config.json'), JSON.stringify(config));
+        const config = digestConfig({ port: sink.port, connections, attempts: 2, retryDelaySeconds: 1 }, { build: i === 0, takeoverSeconds: 4 });
+        await writeFile(join(home, 'zhoukan.config.json'), config);
         instances.push(startInstance(home, databaseUrl));
       }
       running.push(...instances);
       await waitFor('the seeds to be built', () => /built 5 pages/u.test(instances[0]?.output() ?? ''), 120_000, instances);
 
       // The operator asks for the digest now.
-      const queue = await openJobQueue(databaseUrl, createMemoryLog(), { maintenanceSeconds: 60 });
-      await queue.send('zhoukan-digest', {}, { expireInSeconds: 600, retryLimit: 1 });
-      await queue.stop();
+      await queueDigest(databaseUrl);
       await waitFor('the digest to be chosen', () => instances.some((instance) => /1000 deliveries queued/u.test(instance.output())), 60_000, instances);
       const chooser = instances.find((instance) => /1000 deliveries queued/u.test(instance.output())) as Instance;
       await waitFor('300 messages', () => sink.messages.length >= 300, 60_000, instances);
@@ -212,12 +237,7 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
       expect(twice.length).toBeLessThanOrEqual(connections);
       for (const ids of twice) expect(new Set(ids).size).toBe(1);
       expect(sink.messages.length).toBe(1000 + twice.length);
-      const after = await PgStore.open(databaseUrl);
-      try {
-        expect(await after.digests.openDeliveries()).toEqual([]);
-      } finally {
-        await after.close();
-      }
+      expect(await openDeliveries(databaseUrl)).toBe(0);
     } finally {
       await sink.close();
     }
@@ -236,41 +256,17 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
       },
     });
     try {
-      const now = new Date();
-      const store = await PgStore.open(databaseUrl);
-      try {
-        for (let n = 0; n < 20; n++) {
-          await store.subscribers.put({ address: `reader${n}@example.org`, state: 'active', origin: 'import', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
-        }
-      } finally {
-        await store.close();
-      }
-      await writeFile(
-        join(dir, 'zhoukan.config.json'),
-        JSON.stringify({
-          sources: [SEEDS],
-          schedule: { collect: NEVER, digest: NEVER },
-          smtp: { host: '127.0.0.1', port: sink.port, requireTls: false, connections: 2, attempts: 3, retryDelaySeconds: 1 },
-          digest: { from: '周刊 <digest@news.example.org>' },
-          cluster: { takeoverSeconds: 10 },
-        }),
-      );
+      await addReaders(databaseUrl, 20);
+      await writeFile(join(dir, 'zhoukan.config.json'), digestConfig({ port: sink.port, connections: 2, attempts: 3, retryDelaySeconds: 1 }, { takeoverSeconds: 10 }));
       const instance = startInstance(dir, databaseUrl);
       running.push(instance);
       await waitFor('the seeds to be built', () => /built 5 pages/u.test(instance.output()), 120_000, [instance]);
-      const queue = await openJobQueue(databaseUrl, createMemoryLog(), { maintenanceSeconds: 60 });
-      await queue.send('zhoukan-digest', {}, { expireInSeconds: 600, retryLimit: 0 });
-      await queue.stop();
+      await queueDigest(databaseUrl);
       await waitFor('every reader to get the digest', () => sink.messages.length >= 20, 60_000, [instance]);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(sink.messages.flatMap((message) => message.to).sort()).toEqual(Array.from({ length: 20 }, (_, n) => `reader${n}@example.org`).sort());
       expect(instance.output()).toMatch(/deferred by the server/u);
-      const after = await PgStore.open(databaseUrl);
-      try {
-        expect(await after.digests.openDeliveries()).toEqual([]);
-      } finally {
-        await after.close();
-      }
+      expect(await openDeliveries(databaseUrl)).toBe(0);
     } finally {
       await sink.close();
     }
@@ -282,30 +278,12 @@ describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archi
     // Slow enough that the hand-run digest comes while most deliveries still wait.
     const sink = await startSmtpServer({ onRcpt: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 40)) });
     try {
-      const now = new Date();
-      const store = await PgStore.open(databaseUrl);
-      try {
-        for (let n = 0; n < 200; n++) {
-          await store.subscribers.put({ address: `reader${n}@example.org`, state: 'active', origin: 'import', createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 });
-        }
-      } finally {
-        await store.close();
-      }
-      await writeFile(
-        join(dir, 'zhoukan.config.json'),
-        JSON.stringify({
-          sources: [SEEDS],
-          schedule: { collect: NEVER, digest: NEVER },
-          smtp: { host: '127.0.0.1', port: sink.port, requireTls: false, connections: 2, attempts: 1 },
-          digest: { from: '周刊 <digest@news.example.org>' },
-        }),
-      );
+      await addReaders(databaseUrl, 200);
+      await writeFile(join(dir, 'zhoukan.config.json'), digestConfig({ port: sink.port, connections: 2, attempts: 1 }));
       const instance = startInstance(dir, databaseUrl);
       running.push(instance);
       await waitFor('the seeds to be built', () => /built 5 pages/u.test(instance.output()), 120_000, [instance]);
-      const queue = await openJobQueue(databaseUrl, createMemoryLog(), { maintenanceSeconds: 60 });
-      await queue.send('zhoukan-digest', {}, { expireInSeconds: 600, retryLimit: 0 });
-      await queue.stop();
+      await queueDigest(databaseUrl);
       await waitFor('the first messages', () => sink.messages.length >= 10, 60_000, [instance]);
 
       const byHand = await runCli(['digest'], { cwd: dir, env: { ZHOUKAN_DATABASE_URL: databaseUrl } });
