@@ -127,7 +127,8 @@ export async function runClusterService(service: ServiceContext, url: string, se
   const collectFolders = async () => {
     if (localFolders.length === 0) return;
     const context = service.jobContext();
-    const lock = await store.tryLock('collect-folders', context.now);
+    // The lock a collect run by hand takes too: one reading of the folders at a time.
+    const lock = await store.tryLock('collect', context.now);
     if (!lock) return;
     try {
       const summary = await runCollect(context, { folders: localFolders, feeds: [] });
