@@ -143,7 +143,10 @@ function skeletonFor(message: DigestMessage): Promise<MessageSkeleton> {
       messageId: '<stand-in@stand-in.invalid>',
       ...tokens,
       unsubscribe: { ...(oneClick ? { url: 'https://stand-in.invalid/' } : {}), mailto: 'mailto:stand-in@stand-in.invalid' },
-    }).then((raw) => parseSkeleton(raw, tokens, (line) => mimeFuncs().foldLines(line, 76)));
+    }).then((raw) => {
+      const { foldLines } = mimeFuncs(); // resolved once: require() looks the path up on every call
+      return parseSkeleton(raw, tokens, (line) => foldLines(line, 76));
+    });
     // A failed composition is not kept: the next message tries again.
     skeleton.catch(() => skeletons.delete(key));
     skeletons.set(key, skeleton);
