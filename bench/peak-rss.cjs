@@ -1,13 +1,17 @@
 // Preloaded by the benchmarks (NODE_OPTIONS=--require): appends the process's peak resident set
-// size in KiB (worker threads included, they share the process) to $BENCH_RSS_FILE at exit.
+// size in KiB (worker threads included, they share the process) to $BENCH_RSS_FILE at exit, and
+// its CPU seconds (user + system, all threads) to $BENCH_CPU_FILE when that is set.
 'use strict';
 const { appendFileSync } = require('node:fs');
 
 const file = process.env.BENCH_RSS_FILE;
-if (file) {
+const cpuFile = process.env.BENCH_CPU_FILE;
+if (file || cpuFile) {
   process.on('exit', () => {
     try {
-      appendFileSync(file, `${process.resourceUsage().maxRSS}\n`);
+      const usage = process.resourceUsage();
+      if (file) appendFileSync(file, `${usage.maxRSS}\n`);
+      if (cpuFile) appendFileSync(cpuFile, `${(usage.userCPUTime + usage.systemCPUTime) / 1e6}\n`);
     } catch {
       // A measurement that cannot be written is missing from the table, nothing more.
     }

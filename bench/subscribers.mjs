@@ -10,7 +10,7 @@
 // BENCH_DIR (default $TMPDIR/zhoukan-bench). Needs `npm run compile` and mailsink installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,9 @@ run(['digest', '--dry-run', '--quiet'], dry);
 const outbox = join(dry, 'data', 'outbox');
 const size = statSync(join(outbox, readdirSync(outbox)[0], 'digest.eml')).size;
 
+// The machine's load (1 min average) around the two measurements: the ratio is only as steady as it.
+const loads = [loadavg()[0]];
+
 // ---- smtp-source: 10 sessions, 10,000 messages of our size
 clearSink();
 let start = process.hrtime.bigint();
@@ -119,11 +122,15 @@ clearSink();
 
 // ---- zhoukan: the whole digest run, start-up included
 const full = copyBase('full');
+loads.push(loadavg()[0]);
 const rssFile = join(work, 'rss.txt');
+const cpuFile = join(work, 'cpu.txt');
 start = process.hrtime.bigint();
-const ours = await spawnDigest(full, { BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${peakRss}` });
+const ours = await spawnDigest(full, { BENCH_RSS_FILE: rssFile, BENCH_CPU_FILE: cpuFile, NODE_OPTIONS: `--require ${peakRss}` });
 const oursSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+loads.push(loadavg()[0]);
 if (ours.code !== 0) throw new Error(`zhoukan digest exited ${ours.code}: ${ours.stderr.slice(-2000)}`);
+const cpuSeconds = Number(readFileSync(cpuFile, 'utf8').trim());
 const peakMiB = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
 const summary = ours.stdout.trim().split('\n').at(-1);
 const sent = Number(/sent to (\d+)/.exec(summary)?.[1] ?? 0);
@@ -169,6 +176,8 @@ console.log(`| distinct renders | ${renders} |`);
 console.log(`| smtp-source -s 10 -m ${count} -l ${size}: s, msg/s | ${sourceSeconds.toFixed(2)}, ${sourceRate.toFixed(0)} |`);
 console.log(`| zhoukan digest (start-up, collect, build, themes included; ${connections} connections, cap ${rate}/s): s, msg/s | ${oursSeconds.toFixed(2)}, ${oursRate.toFixed(0)} |`);
 console.log(`| rate ÷ smtp-source's (goal ≥ 0.5, aim 0.8) | ${(oursRate / sourceRate).toFixed(3)} |`);
+console.log(`| zhoukan digest CPU (user + system, all threads): s, ms per message | ${cpuSeconds.toFixed(1)}, ${((cpuSeconds * 1000) / sent).toFixed(2)} |`);
+console.log(`| load average (1 min) before smtp-source, before and after zhoukan | ${loads.map((load) => load.toFixed(1)).join(', ')} |`);
 console.log(`| peak RSS MiB (goal < 256) | ${peakMiB.toFixed(0)} |`);
 console.log(`| SIGKILL mid-run: sent / in flight at the kill | ${sentAtKill} / ${inFlight} |`);
 console.log(`| after the rerun: received once / twice / never | ${once} / ${twice} / ${missing} |`);

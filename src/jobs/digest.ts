@@ -339,7 +339,7 @@ async function whyNotWanted(recipient: string, context: JobContext): Promise<str
   return undefined;
 }
 
-/** One recipient: recorded as sending before SMTP sees it, and with its outcome after. */
+/** One recipient: recorded as sending just before SMTP sees it (after composing), and with its outcome after. */
 async function deliver(
   sender: Sender,
   digest: Digest,
@@ -357,9 +357,15 @@ async function deliver(
     return;
   }
   const message = messageFor(template, recipient, delivery.messageId, context);
-  await sender.rate.take();
-  await store.digests.markSending(digest.id, recipient, now);
-  const outcome = await sendWithRetry(sender.mailer, message, { attempts: sender.attempts, backoffMs: sender.backoffMs });
+  const outcome = await sendWithRetry(sender.mailer, message, {
+    attempts: sender.attempts,
+    backoffMs: sender.backoffMs,
+    // Once composed and its turn under the rate has come: the moment before SMTP sees it.
+    beforeSend: async () => {
+      await sender.rate.take();
+      await store.digests.markSending(digest.id, recipient, now);
+    },
+  });
   if (outcome.status === 'sent') {
     await store.digests.markOutcome(digest.id, recipient, 'sent', undefined, now);
     summary.delivered += 1;

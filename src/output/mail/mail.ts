@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../../config.js';
@@ -5,6 +6,7 @@ import { AppError, describeError } from '../../errors.js';
 import { shortHash } from '../../util/hash.js';
 import { requireCommonJs } from '../../util/require-cjs.js';
 import { isHardSmtpFailure } from './bounces.js';
+import { parseSkeleton, type MessageSkeleton, type ReaderParts } from './skeleton.js';
 
 // Sending the digest: composing one RFC 5322 message per recipient and handing it to SMTP. The
 // only importer of nodemailer. Sending never throws: it says whether a message was sent, may be
@@ -28,8 +30,16 @@ export type SendOutcome =
   /** `addressRefused`: the server refused the recipient's address itself, for good (isHardSmtpFailure). */
   | { status: 'permanent'; error: string; code?: number; addressRefused?: true };
 
+/** A message composed for sending (composeMessage) with what its envelope needs. */
+export interface ComposedMessage {
+  from: string;
+  to: string;
+  raw: Buffer;
+}
+
 export interface Mailer {
-  send(message: DigestMessage): Promise<SendOutcome>;
+  /** Composes a DigestMessage first; a ComposedMessage goes as it is. */
+  send(message: DigestMessage | ComposedMessage): Promise<SendOutcome>;
   close(): void;
 }
 
@@ -57,29 +67,96 @@ function messageComposer(): ReturnType<typeof Nodemailer.createTransport> {
 }
 
 /**
- * The complete message: multipart/alternative with text/plain first, both UTF-8; 7-bit headers;
- * one List-Unsubscribe header naming the https URL (when given) and the mailto, and
- * List-Unsubscribe-Post only with an https URL (RFC 8058 one-click).
+ * The complete message: multipart/alternative with text/plain first, both UTF-8 in base64; 7-bit
+ * headers; one List-Unsubscribe header naming the https URL (when given) and the mailto, and
+ * List-Unsubscribe-Post only with an https URL (RFC 8058 one-click). Messages that share their
+ * From, Subject and Date are filled into one skeleton composed for them all (skeleton.ts);
+ * a reader's part that the skeleton cannot hold as it stands (an address that needs encoding) gets
+ * the whole message composed for it.
  */
 export async function composeMessage(message: DigestMessage): Promise<Buffer> {
-  const { url, mailto } = message.unsubscribe;
-  const oneClick = url !== undefined && url.startsWith('https:');
-  const unsubscribe = [...(oneClick ? [url] : []), mailtoUrl(mailto)];
+  const parts = readerParts(message);
+  if (!parts) return composeWhole(message);
+  return (await skeletonFor(message)).fill(parts);
+}
+
+/** nodemailer's composition of the whole message: what a skeleton's fill must equal, the boundary aside. */
+export async function composeWhole(message: DigestMessage): Promise<Buffer> {
   const info = await messageComposer().sendMail({
     from: message.from,
     to: message.to,
     subject: message.subject,
     date: message.date,
     messageId: message.messageId,
-    text: message.text,
     // base64 keeps the size predictable (4/3): quoted-printable triples every CJK byte
+    text: { content: message.text, contentTransferEncoding: 'base64' },
     html: { content: message.html, contentTransferEncoding: 'base64' },
     // nested: one header listing both URIs (a flat list would write one header per URI)
-    list: { unsubscribe: [unsubscribe] },
-    headers: oneClick ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
+    list: { unsubscribe: [unsubscribeUris(message.unsubscribe)] },
+    headers: isOneClick(message.unsubscribe) ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
   });
   if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer returned a stream where a buffer was asked for');
   return info.message;
+}
+
+function isOneClick(unsubscribe: DigestMessage['unsubscribe']): boolean {
+  return unsubscribe.url !== undefined && unsubscribe.url.startsWith('https:');
+}
+
+function unsubscribeUris(unsubscribe: DigestMessage['unsubscribe']): string[] {
+  return [...(isOneClick(unsubscribe) ? [unsubscribe.url as string] : []), mailtoUrl(unsubscribe.mailto)];
+}
+
+// What nodemailer writes as it is given: a dot-atom address with its domain in lower case (it
+// lower-cases a domain), an id in angle brackets, and URIs of printable ASCII without the angle
+// brackets that enclose them.
+const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9.-]+$/;
+const PLAIN_MESSAGE_ID = /^<[\x21-\x3b\x3d\x3f-\x7e]+>$/;
+const PLAIN_URI = /^(?:https?|mailto):[\x21-\x3b\x3d\x3f-\x7e]+$/;
+
+/** The reader's own parts of the message, when the skeleton can take them as they are. */
+function readerParts(message: DigestMessage): ReaderParts | undefined {
+  const uris = unsubscribeUris(message.unsubscribe);
+  if (!PLAIN_ADDRESS.test(message.to) || !PLAIN_MESSAGE_ID.test(message.messageId) || !uris.every((uri) => PLAIN_URI.test(uri))) return undefined;
+  return {
+    fields: { To: message.to, 'Message-ID': message.messageId, 'List-Unsubscribe': uris.map((uri) => `<${uri}>`).join(', ') },
+    text: message.text,
+    html: message.html,
+  };
+}
+
+/** Skeletons kept: a digest run uses one (the Date is the run's), the service a few at most. */
+const SKELETONS_KEPT = 8;
+const skeletons = new Map<string, Promise<MessageSkeleton>>();
+
+/** The skeleton of the messages sharing this one's From, Subject, Date and kind of unsubscribing. */
+function skeletonFor(message: DigestMessage): Promise<MessageSkeleton> {
+  const oneClick = isOneClick(message.unsubscribe);
+  const key = JSON.stringify([message.from, message.subject, message.date.getTime(), oneClick]);
+  let skeleton = skeletons.get(key);
+  if (!skeleton) {
+    const token = (part: string) => `zk${part}${randomBytes(15).toString('hex')}`; // 33 characters: base64 without padding
+    const tokens = { text: token('t'), html: token('h') };
+    skeleton = composeWhole({
+      ...message,
+      to: 'reader@stand-in.invalid',
+      messageId: '<stand-in@stand-in.invalid>',
+      ...tokens,
+      unsubscribe: { ...(oneClick ? { url: 'https://stand-in.invalid/' } : {}), mailto: 'mailto:stand-in@stand-in.invalid' },
+    }).then((raw) => {
+      const { foldLines } = mimeFuncs(); // resolved once: require() looks the path up on every call
+      return parseSkeleton(raw, tokens, (line) => foldLines(line, 76));
+    });
+    // A failed composition is not kept: the next message tries again.
+    skeleton.catch(() => skeletons.delete(key));
+    skeletons.set(key, skeleton);
+    if (skeletons.size > SKELETONS_KEPT) skeletons.delete(skeletons.keys().next().value as string);
+  }
+  return skeleton;
+}
+
+function mimeFuncs(): { foldLines(line: string, length?: number): string } {
+  return requireCommonJs('nodemailer/lib/mime-funcs') as { foldLines(line: string, length?: number): string };
 }
 
 /** `<digest-2022-W20.<hash of recipient>@<domain of From>>`: the same for a resend, so no client shows it twice. */
@@ -103,12 +180,9 @@ export function createMailer(settings: SmtpSettings, options: { timeoutMs?: numb
   let transport: ReturnType<typeof Nodemailer.createTransport> | undefined;
   return {
     async send(message) {
-      let raw: Buffer;
-      try {
-        raw = await composeMessage(message);
-      } catch (error) {
-        return { status: 'permanent', error: `composing the message to ${message.to} failed: ${describeError(error)}` };
-      }
+      const composed = 'raw' in message ? message : await composeForSending(message);
+      if ('status' in composed) return composed;
+      const { raw } = composed;
       try {
         transport ??= nodemailer().createTransport({ ...target.options, ...pool });
         const info = await transport.sendMail({ envelope: { from: addressOf(message.from), to: [addressOf(message.to)] }, raw });
@@ -128,17 +202,33 @@ export function createMailer(settings: SmtpSettings, options: { timeoutMs?: numb
   };
 }
 
-/** Sends, retrying temporary failures with doubling pauses; a permanent one is not retried. */
+/** The message composed once for all its attempts, or why it could not be. */
+async function composeForSending(message: DigestMessage): Promise<ComposedMessage | SendOutcome> {
+  try {
+    return { from: message.from, to: message.to, raw: await composeMessage(message) };
+  } catch (error) {
+    return { status: 'permanent', error: `composing the message to ${message.to} failed: ${describeError(error)}` };
+  }
+}
+
+/**
+ * Composes the message, then sends it, retrying temporary failures with doubling pauses; a
+ * permanent one is not retried. `beforeSend` runs once, after the composing and just before the
+ * first attempt (a delivery is recorded as sending there), not when the message cannot be composed.
+ */
 export async function sendWithRetry(
   mailer: Mailer,
   message: DigestMessage,
-  options: { attempts?: number; backoffMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+  options: { attempts?: number; backoffMs?: number; sleep?: (ms: number) => Promise<void>; beforeSend?: () => Promise<void> } = {},
 ): Promise<SendOutcome & { attempts: number }> {
   const attempts = Math.max(1, options.attempts ?? 4);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let pause = options.backoffMs ?? 2000;
+  const composed = await composeForSending(message);
+  if ('status' in composed) return { ...composed, attempts: 1 };
+  await options.beforeSend?.();
   for (let attempt = 1; ; attempt += 1) {
-    const outcome = await mailer.send(message);
+    const outcome = await mailer.send(composed);
     if (outcome.status !== 'temporary' || attempt >= attempts) return { ...outcome, attempts: attempt };
     await sleep(pause);
     pause *= 2;

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig, type SmtpSettings } from '../../../src/config.js';
 import { AppError } from '../../../src/errors.js';
 import { renderDigestEmail } from '../../../src/output/digest/render.js';
-import { composeMessage, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../../../src/output/mail/mail.js';
+import { composeMessage, composeWhole, createMailer, digestMessageId, sendWithRetry, type DigestMessage, type Mailer } from '../../../src/output/mail/mail.js';
 import { HTTPS_UNSUBSCRIBE, MAILTO_UNSUBSCRIBE, RENDER_OPTIONS, sampleDigest } from '../../support/digest-sample.js';
 import { checkSummary, startMailsink, type Mailsink } from '../../support/mailsink.js';
 import { PROJECT_ROOT, runCli, SHARED } from '../../support/cli.js';
@@ -73,6 +73,56 @@ describe('composeMessage', () => {
     expect(fieldsNamed(raw, 'List-Unsubscribe-Post')).toEqual([]);
     const parsed = await simpleParser(raw);
     expect(parsed.headerLines.filter((line) => line.key === 'list-unsubscribe-post')).toEqual([]);
+  });
+
+  /** The message with its MIME boundary named BOUNDARY, and the boundary it had. */
+  const withoutBoundary = (raw: Buffer) => {
+    const text = raw.toString('latin1');
+    const boundary = /boundary="([^"]+)"/.exec(text)?.[1] ?? '';
+    expect(boundary).not.toBe('');
+    return { text: text.split(boundary).join('BOUNDARY'), boundary };
+  };
+
+  test("readers of the same e-mail share one skeleton, and each message is nodemailer's whole composition of it byte for byte", async () => {
+    // Body lengths through every remainder of a base64 line (57 bytes) and of its groups (3 bytes),
+    // Chinese and ASCII mixed; short and long URIs (folded), both kinds of unsubscribing.
+    const date = new Date('2022-05-23T08:00:00+08:00');
+    const boundaries = new Set<string>();
+    let compared = 0;
+    for (const oneClick of [true, false]) {
+      for (let length = 0; length <= 120; length += 1) {
+        const to = `reader.${'x'.repeat(length)}+tag@example.org`;
+        const message: DigestMessage = {
+          from: FROM,
+          to,
+          subject: '【周刊】2022年第20周 · 股市、楼市等 12 篇',
+          date,
+          messageId: digestMessageId('2022-W20', to, FROM),
+          text: `${'周刊'.repeat(length % 7)}${'a'.repeat(length)}\n退订：mailto:unsubscribe@news.example.com`,
+          html: `<p>${'新闻'.repeat(length)}</p>${'<br>'.repeat(length % 5)}`,
+          unsubscribe: {
+            ...(oneClick ? { url: `https://news.example.com/unsubscribe?t=${'T'.repeat(length * 2)}` } : {}),
+            mailto: `mailto:unsubscribe@news.example.com?subject=${encodeURIComponent(`unsubscribe ${to}`)}`,
+          },
+        };
+        const filled = withoutBoundary(await composeMessage(message));
+        const whole = withoutBoundary(await composeWhole(message));
+        expect(filled.text).toBe(whole.text);
+        boundaries.add(filled.boundary);
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(242);
+    // One skeleton for each kind of unsubscribing: the messages were filled in, not composed.
+    expect(boundaries.size).toBe(2);
+  });
+
+  test('an address nodemailer would rewrite gets the whole composition, as nodemailer writes it', async () => {
+    const shared = withoutBoundary(await composeMessage(digestMessage(HTTPS_UNSUBSCRIBE, 'one@example.org'))).boundary;
+    expect(withoutBoundary(await composeMessage(digestMessage(HTTPS_UNSUBSCRIBE, 'two@example.org'))).boundary).toBe(shared);
+    const raw = await composeMessage(digestMessage(HTTPS_UNSUBSCRIBE, 'Reader@Example.ORG'));
+    expect(withoutBoundary(raw).boundary).not.toBe(shared);
+    expect(fieldsNamed(raw, 'To')).toEqual(['To: Reader@example.org']);
   });
 
   test('gives each digest and recipient a stable Message-ID', () => {
@@ -143,6 +193,15 @@ describe('createMailer with a loopback SMTP server', () => {
     expect(outcome).toMatchObject({ status: 'sent', attempts: 2 });
     expect(pauses).toEqual([2000]);
     expect(server.messages).toHaveLength(1);
+  });
+
+  test('beforeSend runs once, after the composing and before the first attempt, not again for a retry', async () => {
+    server = await startSmtpServer({ onRcpt: (_address, attempt) => (attempt === 1 ? { code: 450, message: '4.2.0 Mailbox busy, try later' } : undefined) });
+    mailer = connect(loopback(server.port));
+    const seen: number[] = [];
+    const outcome = await sendWithRetry(mailer, digestMessage(), { sleep: noSleep, beforeSend: async () => void seen.push(server!.messages.length) });
+    expect(outcome).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(seen).toEqual([0]);
   });
 
   test('4xx every time: temporary after all attempts, pauses doubling', async () => {
