@@ -38,7 +38,6 @@ const WORKER_SCRIPT = compiledWorkerScript(import.meta.url, 'group-worker.js');
 export function startThemeThread(log: Pick<Log, 'warn'>): ThemeGrouper {
   const script = WORKER_SCRIPT;
   if (!script) return groupInThisThread;
-  returnFreedMemoryOnStop();
   type Pool = ReturnType<typeof createWorkerPool<{ articles: readonly ThemeInput[]; options: GroupOptions }, Theme[]>>;
   const start = (): Pool => createWorkerPool(script, { size: 1 });
   let pool: Pool | undefined = start();
@@ -64,16 +63,4 @@ export function startThemeThread(log: Pick<Log, 'warn'>): ThemeGrouper {
       await Promise.all(stopping);
     },
   };
-}
-
-/**
- * jieba's allocator (mimalloc, in its native library) keeps the memory a thread freed until some
- * thread allocates through it again, which nothing does once the theme thread has stood down:
- * about 35 MB stayed resident through a digest's sending. With its arena purges made immediate,
- * about half goes back when the thread ends, at no measured cost to grouping (making every purge
- * immediate gives back the rest but costs grouping 40-70% more CPU). mimalloc reads this once,
- * when the library is first loaded in the process; a value the operator set is kept.
- */
-function returnFreedMemoryOnStop(): void {
-  process.env.MIMALLOC_ARENA_PURGE_MULT ??= '0';
 }
