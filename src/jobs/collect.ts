@@ -382,10 +382,13 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
     if (leftOut > 0) {
       log.warn(`${result.url}: ${parsed.articles.length} items; kept the newest ${kept.length} (fetch.maxItems) and left out ${leftOut}`);
     }
+    // The same link under a new guid is the same article: it keeps the id it was first archived under.
+    const ids = await store.archivedIds(kept);
     const items: CollectedItem[] = [];
-    for (const raw of kept) {
+    for (const [index, raw] of kept.entries()) {
+      const id = ids[index] as string;
       try {
-        items.push(await prepareArticle(await withKnownId(raw, context), { where: itemPlace(raw, result.url), idAuthority, log }));
+        items.push(await prepareArticle(id === raw.id ? raw : { ...raw, id }, { where: itemPlace(raw, result.url), idAuthority, log }));
       } catch (error) {
         summary.skipped += 1;
         // An AppError names the item already; anything else (a bug) is given the item's place.
@@ -416,13 +419,6 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
 /** Where a feed item is, for messages: its link, or the feed and the item's id. */
 function itemPlace(raw: RawArticle, feedUrl: string): string {
   return raw.link && isHttpUrl(raw.link) ? raw.link : `${feedUrl} (item ${raw.id})`;
-}
-
-/** The same link under a new guid is the same article: keep the id it was first archived under. */
-async function withKnownId(raw: RawArticle, context: JobContext): Promise<RawArticle> {
-  if (!raw.link || (await context.store.hasArticle(raw.id))) return raw;
-  const known = await context.store.idForLink(raw.link);
-  return known ? { ...raw, id: known } : raw;
 }
 
 // ---- shared

@@ -9,7 +9,7 @@ import { PgDigestRecords } from './postgres-digests.js';
 import { PgSubscriberRecords } from './postgres-subscribers.js';
 import { PgBatch } from './pg-batch.js';
 import { fromRow, sourceStateFromRow, type ArticleRow, type SourceRow } from './rows.js';
-import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, SaveResult, Store } from './store.js';
+import type { CollectedItem, FileRecord, FileStamp, FileState, ItemIdentity, LockHandle, SaveResult, Store } from './store.js';
 
 // The archive on a PostgreSQL server through `pg` (a pool of connections): the implementation of
 // Store that several instances can share. The only importer of pg besides the job queue. Each
@@ -224,6 +224,20 @@ export class PgStore implements Store {
 
   async hasArticle(id: string): Promise<boolean> {
     return (await this.pool.query('SELECT 1 FROM articles WHERE id = $1', [id])).rowCount === 1;
+  }
+
+  async archivedIds(items: readonly ItemIdentity[]): Promise<string[]> {
+    if (items.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT COALESCE(
+         (SELECT a.id FROM articles a WHERE a.id = t.id),
+         (SELECT a.id FROM articles a WHERE a.link = t.link ORDER BY a.first_seen, a.revision LIMIT 1),
+         t.id) AS id
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(id, link, n)
+       ORDER BY t.n`,
+      [items.map((item) => item.id), items.map((item) => item.link || null)],
+    );
+    return rows.map((row) => row.id);
   }
 
   async getArticle(id: string): Promise<Article | undefined> {

@@ -16,7 +16,7 @@ import { articleHashes, fromRow, sourceStateFromRow, toRow, type ArticleHashes, 
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
 // or none of it.
 
-import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, NewArticle, SaveResult, Store } from './store.js';
+import type { CollectedItem, FileRecord, FileStamp, FileState, ItemIdentity, LockHandle, NewArticle, SaveResult, Store } from './store.js';
 
 interface LockRow {
   owner: string;
@@ -297,6 +297,12 @@ export class SqliteStore implements Store {
 
   async hasArticle(id: string): Promise<boolean> {
     return this.sql('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
+  }
+
+  async archivedIds(items: readonly ItemIdentity[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const { id, link } of items) ids.push(!link || (await this.hasArticle(id)) ? id : ((await this.idForLink(link)) ?? id));
+    return ids;
   }
 
   async getArticle(id: string): Promise<Article | undefined> {

@@ -121,6 +121,24 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       expect(await store.counts()).toEqual({ articles: 1, duplicates: 1 });
     });
 
+    it('finds the id each item is archived under: its own, else the first archived under its link', async () => {
+      const { store } = await open();
+      const a = 'https://example.org/a';
+      await store.saveCollected([{ article: article('tag:x:a', '一。', { link: a }) }, { article: article('tag:x:c', '三。', { link: 'https://example.org/c' }) }], now);
+      await store.saveCollected([{ article: article('tag:x:b', '二。', { link: a }) }], new Date(now.getTime() + 60_000));
+      expect(await store.archivedIds([])).toEqual([]);
+      expect(
+        await store.archivedIds([
+          { id: 'tag:x:new', link: a },
+          { id: 'tag:x:b', link: a },
+          { id: 'tag:x:unlinked' },
+          { id: 'tag:x:unknown', link: 'https://example.org/none' },
+          { id: 'tag:x:c', link: 'https://example.org/moved' },
+          { id: 'tag:x:new', link: 'https://example.org/c' },
+        ]),
+      ).toEqual(['tag:x:a', 'tag:x:b', 'tag:x:unlinked', 'tag:x:unknown', 'tag:x:c', 'tag:x:c']);
+    });
+
     it('lists the newest published articles first, as many as asked', async () => {
       const { store } = await open();
       const day = 24 * 3600 * 1000;
