@@ -8,6 +8,7 @@ import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgDigestRecords } from './postgres-digests.js';
 import { PgSubscriberRecords } from './postgres-subscribers.js';
 import { PgBatch } from './pg-batch.js';
+import { SaveQueue } from './save-queue.js';
 import { fromRow, sourceStateFromRow, type ArticleRow, type SourceRow } from './rows.js';
 import type { CollectedItem, FileRecord, FileStamp, FileState, ItemIdentity, LockHandle, SaveResult, Store } from './store.js';
 
@@ -51,6 +52,7 @@ export class PgStore implements Store {
   readonly subscribers: PgSubscriberRecords;
   /** Connections that hold a job lock, released on close. */
   private readonly lockClients = new Set<pg.PoolClient>();
+  private readonly saves = new SaveQueue((items, now) => this.saveBatch(items, now));
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -174,14 +176,24 @@ export class PgStore implements Store {
   }
 
   /**
-   * Saves a batch in one transaction, as SQLite does. The batch first locks the revision counter's
+   * Saves a batch all or nothing, as SQLite does. The calls made while a save is under way are saved
+   * together in the next transaction (see SaveQueue): that is one wait for the revision counter's
+   * lock for all the feeds of this process that are fetched at once, not one each.
+   */
+  async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
+    if (items.length === 0) return [];
+    return this.saves.save(items, now);
+  }
+
+  /**
+   * Saves a batch in one transaction. The batch first locks the revision counter's
    * row and holds it to the commit, so batches from several instances save one after the other:
    * each takes the next revisions, and a revision is never committed after a higher one a reader
    * (a digest, a build) may already have counted from. A sequence would hand out numbers without
    * that order. Finding an id, a duplicate body or a free slug under the same lock sees every
    * earlier batch, so two instances never archive the same id twice or give two articles one slug.
    */
-  async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
+  private async saveBatch(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
     return this.transaction(async (client) => {
       const { rows } = await client.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'revision' FOR UPDATE`);
       const start = Number(rows[0]?.value ?? '0');
