@@ -319,6 +319,9 @@ interface FeedRun {
 
 async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: FeedRun) {
   const { idAuthority, context, summary, saved } = run;
+  if (feeds.length === 0) return;
+  // One read for every feed's state, not one round trip each.
+  const states = await context.store.sourceStates(feeds.map((feed) => feed.url));
   const byHost = new Map<string, FeedSource[]>();
   for (const feed of feeds) {
     const host = hostOf(feed.url) ?? feed.url;
@@ -328,14 +331,21 @@ async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: 
   }
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
   await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / perHost)), (hostFeeds) =>
-    mapWithLimit(hostFeeds, perHost, (feed) => collectFeed(feed, idAuthority, context, summary, saved)),
+    mapWithLimit(hostFeeds, perHost, (feed) => collectFeed(feed, states.get(feed.url), idAuthority, context, summary, saved)),
   );
 }
 
-async function collectFeed(feed: FeedSource, idAuthority: string, context: JobContext, summary: CollectSummary, saved: Saved): Promise<void> {
+async function collectFeed(
+  feed: FeedSource,
+  known: SourceState | undefined,
+  idAuthority: string,
+  context: JobContext,
+  summary: CollectSummary,
+  saved: Saved,
+): Promise<void> {
   const { store, log, now, config } = context;
   if (context.signal?.aborted) return;
-  const state: SourceState = (await store.getSourceState(feed.url)) ?? { key: feed.url, errorCount: 0 };
+  const state: SourceState = known ?? { key: feed.url, errorCount: 0 };
   if (state.nextCheck && state.nextCheck > now) {
     log.info(`${feed.url}: backing off after ${state.errorCount} failures; next try after ${state.nextCheck.toISOString()}`);
     summary.backingOff += 1;

@@ -52,7 +52,8 @@ export class PgStore implements Store {
   readonly subscribers: PgSubscriberRecords;
   /** Connections that hold a job lock, released on close. */
   private readonly lockClients = new Set<pg.PoolClient>();
-  private readonly saves = new SaveQueue((items, now) => this.saveBatch(items, now));
+  private readonly saves = new SaveQueue<CollectedItem, SaveResult>((items, now) => this.saveBatch(items, new Date(now)));
+  private readonly sourceWrites = new SaveQueue<SourceState, undefined>((states) => this.writeSourceStates(states));
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -182,7 +183,7 @@ export class PgStore implements Store {
    */
   async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
     if (items.length === 0) return [];
-    return this.saves.save(items, now);
+    return this.saves.save(items, now.getTime());
   }
 
   /**
@@ -270,24 +271,37 @@ export class PgStore implements Store {
   }
 
 
+  async sourceStates(keys: readonly string[]): Promise<Map<string, SourceState>> {
+    const { rows } = await this.pool.query<SourceRow>('SELECT * FROM sources WHERE key = ANY($1::text[])', [keys]);
+    return new Map(rows.map((row) => [row.key, sourceStateFromRow(row)]));
+  }
+
+  /** The states saved while a write is under way (the feeds fetched at once) are written together in the next. */
   async saveSourceState(state: SourceState): Promise<void> {
+    await this.sourceWrites.save([state], 0);
+  }
+
+  /** Upserts states in one statement; of a key given twice, the last state is kept, as successive saves would. */
+  private async writeSourceStates(states: SourceState[]): Promise<undefined[]> {
+    const last = [...new Map(states.map((state) => [state.key, state])).values()];
     await this.pool.query(
       `INSERT INTO sources (key, url, etag, last_modified, last_success, error_count, last_error, next_check)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::bigint[])
        ON CONFLICT (key) DO UPDATE SET url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,
          last_success = excluded.last_success, error_count = excluded.error_count, last_error = excluded.last_error,
          next_check = excluded.next_check`,
       [
-        state.key,
-        state.url ?? null,
-        state.etag ?? null,
-        state.lastModified ?? null,
-        state.lastSuccess?.getTime() ?? null,
-        state.errorCount,
-        state.lastError ?? null,
-        state.nextCheck?.getTime() ?? null,
+        last.map((state) => state.key),
+        last.map((state) => state.url ?? null),
+        last.map((state) => state.etag ?? null),
+        last.map((state) => state.lastModified ?? null),
+        last.map((state) => state.lastSuccess?.getTime() ?? null),
+        last.map((state) => state.errorCount),
+        last.map((state) => state.lastError ?? null),
+        last.map((state) => state.nextCheck?.getTime() ?? null),
       ],
     );
+    return states.map(() => undefined);
   }
 
   /**

@@ -322,6 +322,15 @@ export class SqliteStore implements Store {
     return row ? sourceStateFromRow(row) : undefined;
   }
 
+  async sourceStates(keys: readonly string[]): Promise<Map<string, SourceState>> {
+    const states = new Map<string, SourceState>();
+    for (const key of keys) {
+      const state = await this.getSourceState(key);
+      if (state) states.set(key, state);
+    }
+    return states;
+  }
+
 
   async saveSourceState(state: SourceState): Promise<void> {
     this

@@ -112,6 +112,8 @@ export interface Store {
   counts(): Promise<{ articles: number; duplicates: number }>;
 
   getSourceState(key: string): Promise<SourceState | undefined>;
+  /** The states of these remote sources, by key; a source never saved is left out. */
+  sourceStates(keys: readonly string[]): Promise<Map<string, SourceState>>;
   saveSourceState(state: SourceState): Promise<void>;
 
   /** Takes the lock of a job kind, or returns undefined when a live process holds it. */

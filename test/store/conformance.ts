@@ -205,6 +205,24 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       expect(await store.getSourceState('https://a.example/feed')).toEqual({ key: 'https://a.example/feed', errorCount: 0 });
     });
 
+    it('saves the states of many sources at once, the last save of a source winning, and reads them in one call', async () => {
+      const { store } = await open();
+      const feed = (n: number) => `https://a.example/feed-${n}`;
+      await Promise.all([
+        store.saveSourceState({ key: feed(2), lastSuccess: now, errorCount: 0 }),
+        store.saveSourceState({ key: feed(1), etag: '"old"', errorCount: 0 }),
+        store.saveSourceState({ key: feed(3), errorCount: 3, lastError: '503', nextCheck: now }),
+        store.saveSourceState({ key: feed(1), etag: '"new"', lastModified: 'Wed, 08 Jun 2022 00:00:00 GMT', errorCount: 0 }),
+      ]);
+      const states = await store.sourceStates([feed(1), feed(2), feed(3), feed(4)]);
+      expect([...states.keys()].sort()).toEqual([feed(1), feed(2), feed(3)]);
+      expect(states.get(feed(1))).toEqual({ key: feed(1), etag: '"new"', lastModified: 'Wed, 08 Jun 2022 00:00:00 GMT', errorCount: 0 });
+      expect(states.get(feed(2))).toEqual({ key: feed(2), lastSuccess: now, errorCount: 0 });
+      expect(states.get(feed(3))).toEqual(await store.getSourceState(feed(3)));
+      expect(states.get(feed(3))).toEqual({ key: feed(3), errorCount: 3, lastError: '503', nextCheck: now });
+      expect((await store.sourceStates([])).size).toBe(0);
+    });
+
     it('lets one holder take a job lock at a time, across handles', async () => {
       const { store, reopen } = await open();
       const lock = await store.tryLock('collect', now);

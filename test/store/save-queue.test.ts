@@ -10,7 +10,8 @@ const items = (name: string, count = 2): CollectedItem[] => Array.from({ length:
 function numberingSaver() {
   const batches: { ids: string[]; now: Date }[] = [];
   let revision = 0;
-  const saveBatch = async (batch: CollectedItem[], at: Date): Promise<SaveResult[]> => {
+  const saveBatch = async (batch: CollectedItem[], key: number): Promise<SaveResult[]> => {
+    const at = new Date(key);
     await new Promise((resolve) => setTimeout(resolve, 5));
     batches.push({ ids: batch.map((item) => item.article?.id ?? ''), now: at });
     if (batch.some((item) => item.article?.text === '')) throw new Error('an item without text');
@@ -22,8 +23,8 @@ function numberingSaver() {
 describe('SaveQueue', () => {
   it('saves the calls made while a save is under way together, each getting its own results in order', async () => {
     const saver = numberingSaver();
-    const queue = new SaveQueue(saver.saveBatch);
-    const results = await Promise.all(['a', 'b', 'c', 'd'].map((name) => queue.save(items(name), now)));
+    const queue = new SaveQueue<CollectedItem, SaveResult>(saver.saveBatch);
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((name) => queue.save(items(name), now.getTime())));
     // The first call is saved at once; the three made meanwhile wait for it, then go in one batch.
     expect(saver.batches.map((batch) => batch.ids.length)).toEqual([2, 6]);
     expect(results.map((list) => list.map((result) => [result.id, result.revision]))).toEqual([
@@ -36,9 +37,9 @@ describe('SaveQueue', () => {
 
   it('saves a call made with another clock time in a batch of its own', async () => {
     const saver = numberingSaver();
-    const queue = new SaveQueue(saver.saveBatch);
+    const queue = new SaveQueue<CollectedItem, SaveResult>(saver.saveBatch);
     const later = new Date(now.getTime() + 1000);
-    await Promise.all([queue.save(items('a'), now), queue.save(items('b'), now), queue.save(items('c'), later), queue.save(items('d'), later)]);
+    await Promise.all([queue.save(items('a'), now.getTime()), queue.save(items('b'), now.getTime()), queue.save(items('c'), later.getTime()), queue.save(items('d'), later.getTime())]);
     expect(saver.batches.map((batch) => [batch.ids.length, batch.now])).toEqual([
       [2, now],
       [2, now],
@@ -48,9 +49,9 @@ describe('SaveQueue', () => {
 
   it('saves each call of a failed merged batch again alone, so only the bad call fails', async () => {
     const saver = numberingSaver();
-    const queue = new SaveQueue(saver.saveBatch);
+    const queue = new SaveQueue<CollectedItem, SaveResult>(saver.saveBatch);
     const bad: CollectedItem[] = [{ article: article('tag:bad:0', '') }];
-    const outcomes = await Promise.allSettled([queue.save(items('a'), now), queue.save(items('b'), now), queue.save(bad, now), queue.save(items('c'), now)]);
+    const outcomes = await Promise.allSettled([queue.save(items('a'), now.getTime()), queue.save(items('b'), now.getTime()), queue.save(bad, now.getTime()), queue.save(items('c'), now.getTime())]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error('an item without text'));
     expect(saver.batches.map((batch) => batch.ids.length)).toEqual([2, 5, 2, 1, 2]);
@@ -59,9 +60,9 @@ describe('SaveQueue', () => {
 
   it('keeps a merged batch within MAX_MERGED_ITEMS', async () => {
     const saver = numberingSaver();
-    const queue = new SaveQueue(saver.saveBatch);
+    const queue = new SaveQueue<CollectedItem, SaveResult>(saver.saveBatch);
     const half = Math.floor(MAX_MERGED_ITEMS / 2) + 1;
-    await Promise.all([queue.save(items('a', 1), now), queue.save(items('b', half), now), queue.save(items('c', half), now), queue.save(items('d', 1), now)]);
+    await Promise.all([queue.save(items('a', 1), now.getTime()), queue.save(items('b', half), now.getTime()), queue.save(items('c', half), now.getTime()), queue.save(items('d', 1), now.getTime())]);
     expect(saver.batches.map((batch) => batch.ids.length)).toEqual([1, half, half + 1]);
   });
 });
