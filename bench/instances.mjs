@@ -154,8 +154,10 @@ async function collectOnce(dir, env) {
   return { seconds, rssMiB: Number(readFileSync(rssFile, 'utf8').trim()) / 1024, summary: output.trim().split('\n').at(-1) };
 }
 
+let singleRuns = 0;
 async function singleProcess(name, env) {
-  const dir = join(work, name);
+  // A folder per run: the SQLite archive of an earlier run would make round 1 a rerun.
+  const dir = join(work, `${name}-${++singleRuns}`);
   writeConfig(dir);
   version = 1;
   const first = await collectOnce(dir, env);
