@@ -241,12 +241,16 @@ export class PgStore implements Store {
 
   async archivedIds(items: readonly ItemIdentity[]): Promise<string[]> {
     if (items.length === 0) return [];
+    // The first article of each link is found among the articles with the items' links (an index
+    // scan), not per item with ORDER BY first_seen LIMIT 1, which the planner may run as a walk of
+    // the whole archive in first_seen order looking for a link that is not there.
     const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT COALESCE(
-         (SELECT a.id FROM articles a WHERE a.id = t.id),
-         (SELECT a.id FROM articles a WHERE a.link = t.link ORDER BY a.first_seen, a.revision LIMIT 1),
-         t.id) AS id
+      `SELECT COALESCE(own.id, earliest.id, t.id) AS id
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(id, link, n)
+       LEFT JOIN articles own ON own.id = t.id
+       LEFT JOIN (
+         SELECT DISTINCT ON (link) link, id FROM articles WHERE link = ANY($2::text[]) ORDER BY link, first_seen, revision
+       ) earliest ON earliest.link = t.link
        ORDER BY t.n`,
       [items.map((item) => item.id), items.map((item) => item.link || null)],
     );
