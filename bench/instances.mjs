@@ -15,7 +15,7 @@
 // done (the instances are already running); the build after it is waited for, untimed.
 //
 // Knobs: BENCH_FEEDS=1000  BENCH_HOSTS=20  BENCH_ITEMS=10  RUNS=1  BENCH_DIR (default
-// $TMPDIR/zhoukan-bench). Needs `npm run compile` and Debian's postgresql (initdb, pg_ctl).
+// $TMPDIR/zhoukan-bench)  BENCH_SETUPS (default all: sqlite,postgres,1 instance,3 instances). Needs `npm run compile` and Debian's postgresql (initdb, pg_ctl).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,8 +154,10 @@ async function collectOnce(dir, env) {
   return { seconds, rssMiB: Number(readFileSync(rssFile, 'utf8').trim()) / 1024, summary: output.trim().split('\n').at(-1) };
 }
 
+let singleRuns = 0;
 async function singleProcess(name, env) {
-  const dir = join(work, name);
+  // A folder per run: the SQLite archive of an earlier run would make round 1 a rerun.
+  const dir = join(work, `${name}-${++singleRuns}`);
   writeConfig(dir);
   version = 1;
   const first = await collectOnce(dir, env);
@@ -233,12 +235,16 @@ async function instancesRun(name, n) {
 }
 
 const results = {};
-const setups = [
+const allSetups = [
   ['sqlite', () => singleProcess('sqlite', {})],
   ['postgres', () => singleProcess('postgres', { ZHOUKAN_DATABASE_URL: freshDatabase() })],
   ['1 instance', () => instancesRun('one', 1)],
   ['3 instances', () => instancesRun('three', 3)],
 ];
+const chosen = process.env.BENCH_SETUPS?.split(',').map((name) => name.trim());
+const unknown = chosen?.filter((name) => !allSetups.some(([setup]) => setup === name)) ?? [];
+if (unknown.length > 0) fail(`BENCH_SETUPS: unknown setup ${unknown.join(', ')} (known: ${allSetups.map(([name]) => name).join(', ')})`);
+const setups = chosen ? allSetups.filter(([name]) => chosen.includes(name)) : allSetups;
 for (let run = 1; run <= RUNS; run++) {
   for (const [name, measure] of setups) {
     log(`${name}, run ${run} of ${RUNS}`);
@@ -262,7 +268,8 @@ console.log('| setup | round 1 (all new) | round 2 (304 and 200) | peak RSS per 
 console.log('|---|---|---|---|');
 for (const [name, { r1, r2, rss }] of Object.entries(table)) console.log(`| ${name} | ${r1.toFixed(1)} s | ${r2.toFixed(1)} s | ${rss.toFixed(0)} MiB |`);
 const ratio = (a, b) => (a / b).toFixed(2);
-console.log(`\npostgres / sqlite (one process): round 1 ${ratio(table.postgres.r1, table.sqlite.r1)}, round 2 ${ratio(table.postgres.r2, table.sqlite.r2)} (aim ≤ 1.5)`);
-console.log(`1 instance / sqlite: round 1 ${ratio(table['1 instance'].r1, table.sqlite.r1)}, round 2 ${ratio(table['1 instance'].r2, table.sqlite.r2)} (aim ≤ 1.5)`);
-console.log(`3 instances speed-up over 1: round 1 ${ratio(table['1 instance'].r1, table['3 instances'].r1)}×, round 2 ${ratio(table['1 instance'].r2, table['3 instances'].r2)}× (aim ≥ 1.7)`);
+console.log('');
+if (table.postgres && table.sqlite) console.log(`postgres / sqlite (one process): round 1 ${ratio(table.postgres.r1, table.sqlite.r1)}, round 2 ${ratio(table.postgres.r2, table.sqlite.r2)} (aim ≤ 1.5)`);
+if (table['1 instance'] && table.sqlite) console.log(`1 instance / sqlite: round 1 ${ratio(table['1 instance'].r1, table.sqlite.r1)}, round 2 ${ratio(table['1 instance'].r2, table.sqlite.r2)} (aim ≤ 1.5)`);
+if (table['1 instance'] && table['3 instances']) console.log(`3 instances speed-up over 1: round 1 ${ratio(table['1 instance'].r1, table['3 instances'].r1)}×, round 2 ${ratio(table['1 instance'].r2, table['3 instances'].r2)}× (aim ≥ 1.7)`);
 console.log(`load average at the end: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);

@@ -331,17 +331,27 @@ export function feedsByHost(feeds: readonly FeedSource[]): Map<string, FeedSourc
 
 async function collectFeeds(feeds: readonly FeedSource[], perHost: number, run: FeedRun) {
   const { idAuthority, context, summary, saved } = run;
+  if (feeds.length === 0) return;
+  // One read for every feed's state, not one round trip each.
+  const states = await context.store.sourceStates(feeds.map((feed) => feed.url));
   const byHost = feedsByHost(feeds);
   // Hosts in parallel, a few feeds at a time per host, so no single server gets hammered.
   await mapWithLimit([...byHost.values()], Math.max(1, Math.floor(FEED_CONCURRENCY / perHost)), (hostFeeds) =>
-    mapWithLimit(hostFeeds, perHost, (feed) => collectFeed(feed, idAuthority, context, summary, saved)),
+    mapWithLimit(hostFeeds, perHost, (feed) => collectFeed(feed, states.get(feed.url), idAuthority, context, summary, saved)),
   );
 }
 
-async function collectFeed(feed: FeedSource, idAuthority: string, context: JobContext, summary: CollectSummary, saved: Saved): Promise<void> {
+async function collectFeed(
+  feed: FeedSource,
+  known: SourceState | undefined,
+  idAuthority: string,
+  context: JobContext,
+  summary: CollectSummary,
+  saved: Saved,
+): Promise<void> {
   const { store, log, now, config } = context;
   if (context.signal?.aborted) return;
-  const state: SourceState = (await store.getSourceState(feed.url)) ?? { key: feed.url, errorCount: 0 };
+  const state: SourceState = known ?? { key: feed.url, errorCount: 0 };
   if (state.nextCheck && state.nextCheck > now) {
     log.info(`${feed.url}: backing off after ${state.errorCount} failures; next try after ${state.nextCheck.toISOString()}`);
     summary.backingOff += 1;
@@ -388,10 +398,13 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
     if (leftOut > 0) {
       log.warn(`${result.url}: ${parsed.articles.length} items; kept the newest ${kept.length} (fetch.maxItems) and left out ${leftOut}`);
     }
+    // The same link under a new guid is the same article: it keeps the id it was first archived under.
+    const ids = await store.archivedIds(kept);
     const items: CollectedItem[] = [];
-    for (const raw of kept) {
+    for (const [index, raw] of kept.entries()) {
+      const id = ids[index] as string;
       try {
-        items.push(await prepareArticle(await withKnownId(raw, context), { where: itemPlace(raw, result.url), idAuthority, log }));
+        items.push(await prepareArticle(id === raw.id ? raw : { ...raw, id }, { where: itemPlace(raw, result.url), idAuthority, log }));
       } catch (error) {
         summary.skipped += 1;
         // An AppError names the item already; anything else (a bug) is given the item's place.
@@ -422,13 +435,6 @@ async function collectFeed(feed: FeedSource, idAuthority: string, context: JobCo
 /** Where a feed item is, for messages: its link, or the feed and the item's id. */
 function itemPlace(raw: RawArticle, feedUrl: string): string {
   return raw.link && isHttpUrl(raw.link) ? raw.link : `${feedUrl} (item ${raw.id})`;
-}
-
-/** The same link under a new guid is the same article: keep the id it was first archived under. */
-async function withKnownId(raw: RawArticle, context: JobContext): Promise<RawArticle> {
-  if (!raw.link || (await context.store.hasArticle(raw.id))) return raw;
-  const known = await context.store.idForLink(raw.link);
-  return known ? { ...raw, id: known } : raw;
 }
 
 // ---- shared

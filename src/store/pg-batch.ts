@@ -59,17 +59,26 @@ export class PgBatch {
     const ids = articles.map((article) => article.id);
     const bodies = articles.map((article) => articleHashes(article).body);
     const slugs = articles.map((article) => slugFor(article));
-    const { rows } = await client.query<{ id: string; slug: string; content_hash: string; body_hash: string; duplicate_of: string | null; first_seen: number; first_revision: number; wanted: boolean }>(
-      `SELECT id, slug, content_hash, body_hash, duplicate_of, first_seen, first_revision, id = ANY($1::text[]) AS wanted
-       FROM articles WHERE id = ANY($1::text[]) OR (body_hash = ANY($2::text[]) AND duplicate_of IS NULL)`,
-      [ids, bodies],
+    // One query, as it is made under the revision counter's lock: the articles with the batch's ids,
+    // with its bodies (the originals among them are kept below) and with the slugs it wants, each
+    // found by its own index. One WHERE with three ORs may be planned as a scan of the whole
+    // archive, and `AND duplicate_of IS NULL` lets the planner take the partial index of the
+    // originals (articles_unsent) and read every original.
+    const columns = 'id, slug, content_hash, body_hash, duplicate_of, first_seen, first_revision, id = ANY($1::text[]) AS wanted, body_hash = ANY($2::text[]) AS same_body';
+    const { rows } = await client.query<{ id: string; slug: string; content_hash: string; body_hash: string; duplicate_of: string | null; first_seen: number; first_revision: number; wanted: boolean; same_body: boolean }>(
+      `SELECT ${columns} FROM articles WHERE id = ANY($1::text[])
+       UNION SELECT ${columns} FROM articles WHERE body_hash = ANY($2::text[])
+       UNION SELECT ${columns} FROM articles WHERE slug = ANY($3::text[])`,
+      [ids, bodies, slugs],
     );
     for (const row of rows) {
       if (row.wanted) batch.known.set(row.id, { slug: row.slug, contentHash: row.content_hash, duplicateOf: row.duplicate_of });
-      if (row.duplicate_of === null) batch.setOriginal(row.id, { bodyHash: row.body_hash, firstSeen: row.first_seen, firstRevision: row.first_revision });
+      if (row.duplicate_of === null && (row.wanted || row.same_body)) {
+        batch.setOriginal(row.id, { bodyHash: row.body_hash, firstSeen: row.first_seen, firstRevision: row.first_revision });
+      }
+      // Every slug archived is taken, whichever condition found its row.
+      batch.takenSlugs.add(row.slug);
     }
-    const taken = await client.query<{ slug: string }>('SELECT slug FROM articles WHERE slug = ANY($1::text[])', [slugs]);
-    for (const row of taken.rows) batch.takenSlugs.add(row.slug);
     return batch;
   }
 

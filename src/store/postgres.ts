@@ -8,8 +8,9 @@ import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgDigestRecords } from './postgres-digests.js';
 import { PgSubscriberRecords } from './postgres-subscribers.js';
 import { PgBatch } from './pg-batch.js';
+import { SaveQueue } from './save-queue.js';
 import { fromRow, sourceStateFromRow, type ArticleRow, type SourceRow } from './rows.js';
-import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, SaveResult, Store } from './store.js';
+import type { CollectedItem, FileRecord, FileStamp, FileState, ItemIdentity, LockHandle, SaveResult, Store } from './store.js';
 
 // The archive on a PostgreSQL server through `pg` (a pool of connections): the implementation of
 // Store that several instances can share. The only importer of pg besides the job queue. Each
@@ -51,6 +52,8 @@ export class PgStore implements Store {
   readonly subscribers: PgSubscriberRecords;
   /** Connections that hold a job lock, released on close. */
   private readonly lockClients = new Set<pg.PoolClient>();
+  private readonly saves = new SaveQueue<CollectedItem, SaveResult>((items, now) => this.saveBatch(items, new Date(now)));
+  private readonly sourceWrites = new SaveQueue<SourceState, undefined>((states) => this.writeSourceStates(states));
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -174,14 +177,24 @@ export class PgStore implements Store {
   }
 
   /**
-   * Saves a batch in one transaction, as SQLite does. The batch first locks the revision counter's
+   * Saves a batch all or nothing, as SQLite does. The calls made while a save is under way are saved
+   * together in the next transaction (see SaveQueue): that is one wait for the revision counter's
+   * lock for all the feeds of this process that are fetched at once, not one each.
+   */
+  async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
+    if (items.length === 0) return [];
+    return this.saves.save(items, now.getTime());
+  }
+
+  /**
+   * Saves a batch in one transaction. The batch first locks the revision counter's
    * row and holds it to the commit, so batches from several instances save one after the other:
    * each takes the next revisions, and a revision is never committed after a higher one a reader
    * (a digest, a build) may already have counted from. A sequence would hand out numbers without
    * that order. Finding an id, a duplicate body or a free slug under the same lock sees every
    * earlier batch, so two instances never archive the same id twice or give two articles one slug.
    */
-  async saveCollected(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
+  private async saveBatch(items: CollectedItem[], now: Date): Promise<SaveResult[]> {
     return this.transaction(async (client) => {
       const { rows } = await client.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'revision' FOR UPDATE`);
       const start = Number(rows[0]?.value ?? '0');
@@ -226,6 +239,24 @@ export class PgStore implements Store {
     return (await this.pool.query('SELECT 1 FROM articles WHERE id = $1', [id])).rowCount === 1;
   }
 
+  async archivedIds(items: readonly ItemIdentity[]): Promise<string[]> {
+    if (items.length === 0) return [];
+    // The first article of each link is found among the articles with the items' links (an index
+    // scan), not per item with ORDER BY first_seen LIMIT 1, which the planner may run as a walk of
+    // the whole archive in first_seen order looking for a link that is not there.
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT COALESCE(own.id, earliest.id, t.id) AS id
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(id, link, n)
+       LEFT JOIN articles own ON own.id = t.id
+       LEFT JOIN (
+         SELECT DISTINCT ON (link) link, id FROM articles WHERE link = ANY($2::text[]) ORDER BY link, first_seen, revision
+       ) earliest ON earliest.link = t.link
+       ORDER BY t.n`,
+      [items.map((item) => item.id), items.map((item) => item.link || null)],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async getArticle(id: string): Promise<Article | undefined> {
     const { rows } = await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE id = $1', [id]);
     return rows[0] ? fromRow(rows[0]) : undefined;
@@ -244,24 +275,37 @@ export class PgStore implements Store {
   }
 
 
+  async sourceStates(keys: readonly string[]): Promise<Map<string, SourceState>> {
+    const { rows } = await this.pool.query<SourceRow>('SELECT * FROM sources WHERE key = ANY($1::text[])', [keys]);
+    return new Map(rows.map((row) => [row.key, sourceStateFromRow(row)]));
+  }
+
+  /** The states saved while a write is under way (the feeds fetched at once) are written together in the next. */
   async saveSourceState(state: SourceState): Promise<void> {
+    await this.sourceWrites.save([state], 0);
+  }
+
+  /** Upserts states in one statement; of a key given twice, the last state is kept, as successive saves would. */
+  private async writeSourceStates(states: SourceState[]): Promise<undefined[]> {
+    const last = [...new Map(states.map((state) => [state.key, state])).values()];
     await this.pool.query(
       `INSERT INTO sources (key, url, etag, last_modified, last_success, error_count, last_error, next_check)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::bigint[])
        ON CONFLICT (key) DO UPDATE SET url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,
          last_success = excluded.last_success, error_count = excluded.error_count, last_error = excluded.last_error,
          next_check = excluded.next_check`,
       [
-        state.key,
-        state.url ?? null,
-        state.etag ?? null,
-        state.lastModified ?? null,
-        state.lastSuccess?.getTime() ?? null,
-        state.errorCount,
-        state.lastError ?? null,
-        state.nextCheck?.getTime() ?? null,
+        last.map((state) => state.key),
+        last.map((state) => state.url ?? null),
+        last.map((state) => state.etag ?? null),
+        last.map((state) => state.lastModified ?? null),
+        last.map((state) => state.lastSuccess?.getTime() ?? null),
+        last.map((state) => state.errorCount),
+        last.map((state) => state.lastError ?? null),
+        last.map((state) => state.nextCheck?.getTime() ?? null),
       ],
     );
+    return states.map(() => undefined);
   }
 
   /**

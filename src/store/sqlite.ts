@@ -16,7 +16,7 @@ import { articleHashes, fromRow, sourceStateFromRow, toRow, type ArticleHashes, 
 // better-sqlite3. Every write is a transaction, so a killed process leaves either all of a batch
 // or none of it.
 
-import type { CollectedItem, FileRecord, FileStamp, FileState, LockHandle, NewArticle, SaveResult, Store } from './store.js';
+import type { CollectedItem, FileRecord, FileStamp, FileState, ItemIdentity, LockHandle, NewArticle, SaveResult, Store } from './store.js';
 
 interface LockRow {
   owner: string;
@@ -299,6 +299,12 @@ export class SqliteStore implements Store {
     return this.sql('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
   }
 
+  async archivedIds(items: readonly ItemIdentity[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const { id, link } of items) ids.push(!link || (await this.hasArticle(id)) ? id : ((await this.idForLink(link)) ?? id));
+    return ids;
+  }
+
   async getArticle(id: string): Promise<Article | undefined> {
     const row = this.sql('SELECT * FROM articles WHERE id = ?').get(id) as ArticleRow | undefined;
     return row ? fromRow(row) : undefined;
@@ -314,6 +320,15 @@ export class SqliteStore implements Store {
   async getSourceState(key: string): Promise<SourceState | undefined> {
     const row = this.sql('SELECT * FROM sources WHERE key = ?').get(key) as SourceRow | undefined;
     return row ? sourceStateFromRow(row) : undefined;
+  }
+
+  async sourceStates(keys: readonly string[]): Promise<Map<string, SourceState>> {
+    const states = new Map<string, SourceState>();
+    for (const key of keys) {
+      const state = await this.getSourceState(key);
+      if (state) states.set(key, state);
+    }
+    return states;
   }
 
 

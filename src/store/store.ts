@@ -53,6 +53,12 @@ export interface SaveResult {
   published?: Article;
 }
 
+/** What identifies a collected item: its id, and its original link when it has one. */
+export interface ItemIdentity {
+  id: string;
+  link?: string | undefined;
+}
+
 export interface LockHandle {
   release(): Promise<void>;
 }
@@ -96,10 +102,18 @@ export interface Store {
   /** The id of the article archived under this original link, if any. */
   idForLink(link: string): Promise<string | undefined>;
   hasArticle(id: string): Promise<boolean>;
+  /**
+   * The id each item (of a feed, in order) is to be archived under: its own when that id is
+   * archived or it has no link, else the id archived first under its link (the same link under a
+   * new guid is the same article), else its own. One look-up for all the items.
+   */
+  archivedIds(items: readonly ItemIdentity[]): Promise<string[]>;
   getArticle(id: string): Promise<Article | undefined>;
   counts(): Promise<{ articles: number; duplicates: number }>;
 
   getSourceState(key: string): Promise<SourceState | undefined>;
+  /** The states of these remote sources, by key; a source never saved is left out. */
+  sourceStates(keys: readonly string[]): Promise<Map<string, SourceState>>;
   saveSourceState(state: SourceState): Promise<void>;
 
   /** Takes the lock of a job kind, or returns undefined when a live process holds it. */

@@ -121,6 +121,24 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       expect(await store.counts()).toEqual({ articles: 1, duplicates: 1 });
     });
 
+    it('finds the id each item is archived under: its own, else the first archived under its link', async () => {
+      const { store } = await open();
+      const a = 'https://example.org/a';
+      await store.saveCollected([{ article: article('tag:x:a', '一。', { link: a }) }, { article: article('tag:x:c', '三。', { link: 'https://example.org/c' }) }], now);
+      await store.saveCollected([{ article: article('tag:x:b', '二。', { link: a }) }], new Date(now.getTime() + 60_000));
+      expect(await store.archivedIds([])).toEqual([]);
+      expect(
+        await store.archivedIds([
+          { id: 'tag:x:new', link: a },
+          { id: 'tag:x:b', link: a },
+          { id: 'tag:x:unlinked' },
+          { id: 'tag:x:unknown', link: 'https://example.org/none' },
+          { id: 'tag:x:c', link: 'https://example.org/moved' },
+          { id: 'tag:x:new', link: 'https://example.org/c' },
+        ]),
+      ).toEqual(['tag:x:a', 'tag:x:b', 'tag:x:unlinked', 'tag:x:unknown', 'tag:x:c', 'tag:x:c']);
+    });
+
     it('lists the newest published articles first, as many as asked', async () => {
       const { store } = await open();
       const day = 24 * 3600 * 1000;
@@ -185,6 +203,24 @@ export function storeConformance(name: string, openFresh: () => Promise<ArchiveU
       expect(await store.getSourceState('https://a.example/feed')).toEqual(state);
       await store.saveSourceState({ key: 'https://a.example/feed', errorCount: 0 });
       expect(await store.getSourceState('https://a.example/feed')).toEqual({ key: 'https://a.example/feed', errorCount: 0 });
+    });
+
+    it('saves the states of many sources at once, the last save of a source winning, and reads them in one call', async () => {
+      const { store } = await open();
+      const feed = (n: number) => `https://a.example/feed-${n}`;
+      await Promise.all([
+        store.saveSourceState({ key: feed(2), lastSuccess: now, errorCount: 0 }),
+        store.saveSourceState({ key: feed(1), etag: '"old"', errorCount: 0 }),
+        store.saveSourceState({ key: feed(3), errorCount: 3, lastError: '503', nextCheck: now }),
+        store.saveSourceState({ key: feed(1), etag: '"new"', lastModified: 'Wed, 08 Jun 2022 00:00:00 GMT', errorCount: 0 }),
+      ]);
+      const states = await store.sourceStates([feed(1), feed(2), feed(3), feed(4)]);
+      expect([...states.keys()].sort()).toEqual([feed(1), feed(2), feed(3)]);
+      expect(states.get(feed(1))).toEqual({ key: feed(1), etag: '"new"', lastModified: 'Wed, 08 Jun 2022 00:00:00 GMT', errorCount: 0 });
+      expect(states.get(feed(2))).toEqual({ key: feed(2), lastSuccess: now, errorCount: 0 });
+      expect(states.get(feed(3))).toEqual(await store.getSourceState(feed(3)));
+      expect(states.get(feed(3))).toEqual({ key: feed(3), errorCount: 3, lastError: '503', nextCheck: now });
+      expect((await store.sourceStates([])).size).toBe(0);
     });
 
     it('lets one holder take a job lock at a time, across handles', async () => {

@@ -60,6 +60,22 @@ describe.skipIf(lacks(needs.postgres, 'the PostgreSQL archive under concurrency'
     expect(await two!.counts()).toEqual({ articles: 4 * 15 * 8, duplicates: 0 });
   });
 
+  it('saves the batches one instance saves at once, each all or nothing: a bad batch fails alone', async () => {
+    const store = await open(await cluster.freshDatabase());
+    const batches = Array.from({ length: 8 }, (_, batch) =>
+      Array.from({ length: 5 }, (_, index) => ({ article: article(`tag:x:${batch}-${index}`, `第${batch}批第${index}篇。`) })),
+    );
+    const broken = [{ article: article('tag:x:good', '好。') }, { article: article('tag:x:bad', '坏。', { published: new Date(Number.NaN) }) }];
+    const outcomes = await Promise.allSettled([...batches.slice(0, 4), broken, ...batches.slice(4)].map((items) => store.saveCollected(items, now)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([...Array<string>(4).fill('fulfilled'), 'rejected', ...Array<string>(4).fill('fulfilled')]);
+    const results = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+    expect(results.every((result) => result.outcome === 'new')).toBe(true);
+    expect(results.map((result) => result.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
+    expect(await store.revision()).toBe(40);
+    expect(await store.counts()).toEqual({ articles: 40, duplicates: 0 });
+    expect(await store.getArticle('tag:x:good')).toBeUndefined();
+  });
+
   it('archives an item that two instances fetched at once one time, with one slug', async () => {
     const url = await cluster.freshDatabase();
     const [one, two] = await Promise.all([open(url), open(url)]);
