@@ -191,6 +191,23 @@ async function settled(instances, pattern) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
+/** CPU seconds (user and system) a process has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /su, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+/** CPU seconds used so far by the PostgreSQL server's processes (those alive now). */
+function postgresCpu() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/u.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
+}
 function peakOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/u.exec(status)?.[1] ?? 0) / 1024;
@@ -220,11 +237,14 @@ async function instancesRun(name, n) {
     version = v;
     const before = count(instances, rounds);
     const buildsBefore = count(instances, builds);
+    const cpuBefore = { zhoukan: instances.reduce((sum, i) => sum + cpuSeconds(i.child.pid), 0), postgres: postgresCpu() };
     const started = performance.now();
     await queue.send('zhoukan-collect', {}, { expireInSeconds: 3600, retryLimit: 0 });
     await waitFor(`round ${v}`, () => count(instances, rounds) > before, instances);
     times.push((performance.now() - started) / 1000);
-    log(`${name}: round ${v} ${times.at(-1).toFixed(1)} s (${answers()})`);
+    const zhoukanCpu = instances.reduce((sum, i) => sum + cpuSeconds(i.child.pid), 0) - cpuBefore.zhoukan;
+    const serverCpu = postgresCpu() - cpuBefore.postgres;
+    log(`${name}: round ${v} ${times.at(-1).toFixed(1)} s (${answers()}); CPU: zhoukan ${zhoukanCpu.toFixed(1)} s, PostgreSQL ${serverCpu.toFixed(1)} s`);
     await waitFor(`the build after round ${v}`, () => count(instances, builds) > buildsBefore, instances);
   }
   await queue.stop();

@@ -10,7 +10,7 @@ import type { Log } from '../util/log.js';
 /** The schema of pg-boss's tables, apart from the archive's. */
 const SCHEMA = 'zhoukan_jobs';
 /** How often an idle consumer asks for work (pg-boss's floor is 0.5 s). */
-const POLL_MS = 1000;
+const POLL_MS = 500;
 
 export type QueueName = 'zhoukan-collect' | 'zhoukan-feeds' | 'zhoukan-build' | 'zhoukan-digest' | 'zhoukan-deliver';
 

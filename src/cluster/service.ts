@@ -42,7 +42,7 @@ interface DeliverJob {
 /** Jobs that may run long (a round waits for its lanes; a build or digest of a large archive). */
 const LONG_JOB_SECONDS = 3600;
 /** How often a round looks whether its lanes are done. */
-const ROUND_POLL_MS = 1000;
+const ROUND_POLL_MS = 250;
 /** A round started this recently makes a starting instance leave it be (several started together). */
 const STARTUP_ROUND_GAP_MS = 60_000;
 const LAST_ROUND = 'cluster.lastRound';
