@@ -142,7 +142,8 @@ const COMMANDS: Record<string, Command> = {
 
 On a PostgreSQL archive (ZHOUKAN_DATABASE_URL), every instance started against the database takes
 a share of the jobs: each feed is fetched by one of them per round, builds run on those with
-cluster.build, and each delivery of the digest is made once (see the README: Several instances).`,
+cluster.build, and each delivery of the digest is one job, taken by one of them (see the README:
+Several instances).`,
     run: start,
   },
   themes: {
