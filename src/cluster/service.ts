@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { Config } from '../config.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config, FeedSource } from '../config.js';
 import { describeBuild, describeCollect, describeDigest } from '../cli/summary.js';
 import { AppError, describeError } from '../errors.js';
 import { runBuild } from '../jobs/build.js';
@@ -10,7 +11,6 @@ import { withJobLock } from '../jobs/lock.js';
 import { expirePendingSignups } from '../jobs/subscription.js';
 import { startScheduler } from '../scheduler.js';
 import type { ServiceContext } from '../service.js';
-import type { FeedSource } from '../config.js';
 import { waitForAbort } from '../util/abort.js';
 import { feedLanes } from './lanes.js';
 import { openJobQueue, stableJobId, type JobQueue } from './queue.js';
@@ -229,8 +229,4 @@ function addSummaries(total: CollectSummary, lane: CollectSummary): CollectSumma
     backingOff: total.backingOff + lane.backingOff,
     failedSources: [...total.failedSources, ...lane.failedSources],
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -63,8 +63,9 @@ export interface DigestRunSummary {
 
 const OUTBOX_FOLDER = 'outbox';
 
-function createSender(smtp: SmtpConfig, limits: { attempts?: number; timeoutMs?: number } = {}): Sender {
+function createSender(smtp: SmtpConfig, limits: { attempts?: number; timeoutMs?: number; deferRestWhenUnreachable?: boolean } = {}): Sender {
   return {
+    deferRestWhenUnreachable: limits.deferRestWhenUnreachable ?? true,
     mailer: createMailer(smtp, { connections: smtp.connections, ...(limits.timeoutMs ? { timeoutMs: limits.timeoutMs } : {}) }),
     attempts: limits.attempts ?? smtp.attempts,
     backoffMs: smtp.retryDelaySeconds * 1000,
@@ -214,7 +215,9 @@ interface Sender {
   backoffMs: number;
   connections: number;
   rate: { take(): Promise<void> };
-  /** Set once the server could not be reached: the remaining recipients are deferred without waiting. */
+  /** Whether, once the server could not be reached, the remaining recipients are deferred without trying. */
+  deferRestWhenUnreachable: boolean;
+  /** Set once the server could not be reached (when deferRestWhenUnreachable). */
   unreachable?: string;
 }
 
@@ -271,7 +274,7 @@ async function deliverAll(
   await mapWithLimit(sorted, sender.connections, (delivery) => deliverOnce(sender, templates, delivery, context, summary, options));
 }
 
-/** One delivery, unless its reader has left since it was chosen (`recheck`). */
+/** One delivery, unless its reader has left since it was chosen (`recheck`); how it ended. */
 async function deliverOnce(
   sender: Sender,
   templates: Templates,
@@ -279,24 +282,22 @@ async function deliverOnce(
   context: JobContext,
   summary: DigestRunSummary,
   options: { recheck: boolean },
-): Promise<void> {
+): Promise<DeliveryOutcome | 'skipped'> {
   if (options.recheck) {
     const gone = await whyNotWanted(delivery.recipient, context);
     if (gone) {
       await context.store.digests.markOutcome(delivery.digestId, delivery.recipient, 'failed', gone, context.now);
-      return;
+      return 'skipped';
     }
   }
   const found = await templates.for(delivery);
-  if (found) await deliver(sender, found.digest, found.template, delivery, context, summary);
+  return found ? deliver(sender, found.digest, found.template, delivery, context, summary) : 'skipped';
 }
 
 /** Delivers one recorded delivery at a time, for a job queue: each call says how it ended. */
 export interface Deliverer {
   /** 'done' when sent, refused for good, or no longer wanted; 'deferred' when the server said later. */
   deliver(digestId: string, recipient: string): Promise<'done' | 'deferred'>;
-  /** Readers seen and messages rendered so far. */
-  readonly summary: DigestRunSummary;
   close(): void;
 }
 
@@ -308,21 +309,17 @@ export interface Deliverer {
  * instance only after it has had time to finish it.
  */
 export function createDeliverer(context: () => JobContext, smtp: SmtpConfig, limits: { timeoutMs: number }): Deliverer {
-  const sender = createSender(smtp, { attempts: 1, timeoutMs: limits.timeoutMs });
+  // Every job tries the server itself: the queue spaces out the retries of a deferred one.
+  const sender = createSender(smtp, { attempts: 1, timeoutMs: limits.timeoutMs, deferRestWhenUnreachable: false });
   const summary = emptyDigestSummary();
   const templates = new Templates(context(), summary);
   return {
-    summary,
     async deliver(digestId, recipient) {
       const job = context();
       const delivery = await job.store.digests.delivery(digestId, recipient);
       if (!delivery || delivery.status === 'sent' || delivery.status === 'failed') return 'done';
       if (delivery.status === 'sending') job.log.warn(`${digestId}: ${recipient}: its sending was interrupted; sending again (it may arrive twice)`);
-      // Every job tries the server itself: the queue spaces out the retries of a deferred one.
-      delete sender.unreachable;
-      const deferredBefore = summary.deferred;
-      await deliverOnce(sender, templates, delivery, job, summary, { recheck: true });
-      return summary.deferred > deferredBefore ? 'deferred' : 'done';
+      return (await deliverOnce(sender, templates, delivery, job, summary, { recheck: true })) === 'deferred' ? 'deferred' : 'done';
     },
     close() {
       sender.mailer.close();
@@ -339,6 +336,8 @@ async function whyNotWanted(recipient: string, context: JobContext): Promise<str
   return undefined;
 }
 
+type DeliveryOutcome = 'sent' | 'deferred' | 'failed';
+
 /** One recipient: recorded as sending just before SMTP sees it (after composing), and with its outcome after. */
 async function deliver(
   sender: Sender,
@@ -347,14 +346,14 @@ async function deliver(
   delivery: Delivery,
   context: JobContext,
   summary: DigestRunSummary,
-): Promise<void> {
+): Promise<DeliveryOutcome> {
   const { store, log, now } = context;
   const { recipient } = delivery;
   if (sender.unreachable) {
     await store.digests.markOutcome(digest.id, recipient, 'deferred', sender.unreachable, now);
     summary.deferred += 1;
     log.warn(`${digest.id}: ${recipient}: deferred (${sender.unreachable}); the next run tries again`);
-    return;
+    return 'deferred';
   }
   const message = messageFor(template, recipient, delivery.messageId, context);
   const outcome = await sendWithRetry(sender.mailer, message, {
@@ -369,24 +368,27 @@ async function deliver(
   if (outcome.status === 'sent') {
     await store.digests.markOutcome(digest.id, recipient, 'sent', undefined, now);
     summary.delivered += 1;
-  } else if (outcome.status === 'temporary') {
+    return 'sent';
+  }
+  if (outcome.status === 'temporary') {
     await store.digests.markOutcome(digest.id, recipient, 'deferred', outcome.error, now);
     summary.deferred += 1;
     // No SMTP reply code: the server itself could not be reached, so the next recipient would not fare better.
-    if (outcome.code === undefined) sender.unreachable = outcome.error;
+    if (outcome.code === undefined && sender.deferRestWhenUnreachable) sender.unreachable = outcome.error;
     log.warn(`${digest.id}: ${recipient}: deferred after ${outcome.attempts} attempts (${outcome.error}); the next run tries again`);
-  } else {
-    await store.digests.markOutcome(digest.id, recipient, 'failed', outcome.error, now);
-    summary.failed += 1;
-    if (outcome.addressRefused) {
-      // A hard bounce: the address itself was refused; nothing is sent to it again.
-      await store.subscribers.suppress(recipient, `hard bounce at send time: ${outcome.error}`, now);
-      summary.bounced += 1;
-      log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); suppressed, no digest goes to it again`);
-    } else {
-      log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); not retried`);
-    }
+    return 'deferred';
   }
+  await store.digests.markOutcome(digest.id, recipient, 'failed', outcome.error, now);
+  summary.failed += 1;
+  if (outcome.addressRefused) {
+    // A hard bounce: the address itself was refused; nothing is sent to it again.
+    await store.subscribers.suppress(recipient, `hard bounce at send time: ${outcome.error}`, now);
+    summary.bounced += 1;
+    log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); suppressed, no digest goes to it again`);
+  } else {
+    log.warn(`${digest.id}: ${recipient}: refused (${outcome.error}); not retried`);
+  }
+  return 'failed';
 }
 
 /** The e-mail of the digest, or of the themes a delivery holds, rendered once for all who get it. */
