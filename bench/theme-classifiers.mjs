@@ -132,21 +132,29 @@ function trainCnb(xs, K, V, { alpha }) {
   };
 }
 
+/** A Fisher-Yates shuffle in place, from a seeded generator: the same seed, the same orders. */
+function seededShuffle(seed) {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return (order) => {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  };
+}
+
 /** Softmax regression by SGD (shuffled, decaying rate, L2 by weight decay). */
 function trainSoftmax(xs, K, V, { lambda, epochs, rate = 0.5, seed = 1 }) {
   const w = new Float64Array(V * K);
   const b = new Float64Array(K);
-  let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const shuffle = seededShuffle(seed);
   const order = xs.map((_, i) => i);
   let step = 0;
   let scale = 1; // w is stored as w / scale, for cheap weight decay
   const s = new Float64Array(K);
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    shuffle(order);
     for (const at of order) {
       const x = xs[at];
       const eta = rate / (1 + lambda * rate * step++);
@@ -197,15 +205,11 @@ function trainNbsvm(xs, K, V, { lambda, epochs, alpha = 1, beta = 0.25 }) {
   for (let k = 0; k < K; k++) {
     const w = new Float64Array(V);
     let b = 0;
-    let state = 7 + k;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const shuffle = seededShuffle(7 + k);
     const order = xs.map((_, i) => i);
     let step = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      shuffle(order);
       for (const at of order) {
         const x = xs[at];
         const y = x.label === k ? 1 : 0;
