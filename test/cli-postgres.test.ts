@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PgStore } from '../src/store/postgres.js';
 import { runCli, PROJECT_ROOT } from './support/cli.js';
-import { startCluster, type TestCluster } from './support/postgres.js';
+import { useTestCluster } from './support/postgres.js';
 import { can, lacks, needs } from './support/requirements.js';
 import { validateFeeds } from './support/validate-feeds.js';
 
@@ -15,11 +15,7 @@ import { validateFeeds } from './support/validate-feeds.js';
 const SEEDS = join(PROJECT_ROOT, 'seeds');
 
 describe.skipIf(lacks(needs.postgres, 'the command line on a PostgreSQL archive'))('zhoukan on PostgreSQL', () => {
-  let cluster: TestCluster;
-  beforeAll(async () => {
-    cluster = await startCluster();
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useTestCluster();
 
   it('digest, update and build run on the server and write what the SQLite archive writes', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'zhoukan-cli-pg-'));

@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyToPostgres } from '../src/store/copy-to-postgres.js';
 import { PgStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
 import { runCli, PROJECT_ROOT } from './support/cli.js';
-import { startCluster, type TestCluster } from './support/postgres.js';
+import { useTestCluster } from './support/postgres.js';
 import { lacks, needs } from './support/requirements.js';
 import { article } from './store/conformance.js';
 
@@ -38,11 +38,7 @@ async function everything(store: Store) {
 }
 
 describe.skipIf(lacks(needs.postgres, 'zhoukan migrate to PostgreSQL'))('zhoukan migrate', () => {
-  let cluster: TestCluster;
-  beforeAll(async () => {
-    cluster = await startCluster();
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useTestCluster();
 
   it('copies a SQLite archive whole, checks the counts, builds the same files, and refuses a second copy', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'zhoukan-migrate-'));

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openJobQueue } from '../../src/cluster/queue.js';
 import { PgStore } from '../../src/store/postgres.js';
 import { createMemoryLog } from '../../src/util/log.js';
 import { PROJECT_ROOT, runCli } from '../support/cli.js';
 import { startFeedServer, type FeedServer } from '../support/feed-server.js';
-import { startCluster, type TestCluster } from '../support/postgres.js';
+import { useTestCluster } from '../support/postgres.js';
 import { can, lacks, needs } from '../support/requirements.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { validateFeeds } from '../support/validate-feeds.js';
@@ -107,18 +107,14 @@ async function queueDigest(databaseUrl: string): Promise<void> {
 }
 
 describe.skipIf(lacks(needs.postgres, 'several instances on one PostgreSQL archive'))('instances sharing a PostgreSQL archive', () => {
-  let cluster: TestCluster;
+  const cluster = useTestCluster();
   const running: Instance[] = [];
-  beforeAll(async () => {
-    cluster = await startCluster();
-  });
   afterEach(async () => {
     for (const instance of running.splice(0)) {
       instance.child.kill('SIGKILL');
       await instance.exited;
     }
   });
-  afterAll(() => cluster?.stop());
 
   it('fetches each of 300 feeds once per round across three instances, archives each item once, and builds valid feeds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zhoukan-instances-'));

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openJobQueue, stableJobId } from '../../src/cluster/queue.js';
 import { createMemoryLog } from '../../src/util/log.js';
-import { startCluster, type TestCluster } from '../support/postgres.js';
+import { useTestCluster } from '../support/postgres.js';
 import { lacks, needs } from '../support/requirements.js';
 
 // The job queue the instances share (pg-boss on the archive's database), on a real server.
@@ -17,11 +17,7 @@ describe('stableJobId', () => {
 });
 
 describe.skipIf(lacks(needs.postgres, 'the job queue on PostgreSQL'))('the job queue', () => {
-  let cluster: TestCluster;
-  beforeAll(async () => {
-    cluster = await startCluster();
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useTestCluster();
 
   it('queues a job once however often its id is sent, retries a failed one, and reports what each returned', async () => {
     const url = await cluster.freshDatabase();

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { PgStore } from '../../src/store/postgres.js';
-import { startCluster, type TestCluster } from '../support/postgres.js';
+import { useTestCluster } from '../support/postgres.js';
 import { lacks, needs } from '../support/requirements.js';
 import { storeConformance } from './conformance.js';
 
 // The PostgreSQL archive, on a real server with a fresh database per test, against the Store contract.
 describe.skipIf(lacks(needs.postgres, 'the PostgreSQL archive'))('PostgreSQL', () => {
-  let cluster: TestCluster;
-  beforeAll(async () => {
-    cluster = await startCluster();
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useTestCluster();
 
   storeConformance('PgStore', async () => {
     const url = await cluster.freshDatabase();

@@ -3,13 +3,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { PgStore } from '../../src/store/postgres.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { CollectedItem, SaveResult, Store } from '../../src/store/store.js';
 import { PROJECT_ROOT } from '../support/cli.js';
-import { startCluster, type TestCluster } from '../support/postgres.js';
+import { useTestCluster } from '../support/postgres.js';
 import { lacks, needs } from '../support/requirements.js';
 import { article } from './conformance.js';
 
@@ -17,20 +17,16 @@ import { article } from './conformance.js';
 // pool of connections) writing one PostgreSQL archive at once, and the server's faults.
 describe.skipIf(lacks(needs.postgres, 'the PostgreSQL archive under concurrency'))('PgStore on a shared server', () => {
   const now = new Date('2022-06-08T00:00:00Z');
-  let cluster: TestCluster;
+  const cluster = useTestCluster();
   const opened: PgStore[] = [];
   const open = async (url: string) => {
     const store = await PgStore.open(url);
     opened.push(store);
     return store;
   };
-  beforeAll(async () => {
-    cluster = await startCluster();
-  });
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close();
   });
-  afterAll(() => cluster?.stop());
 
   it('migrates once when several instances open a new database at the same moment', async () => {
     const url = await cluster.freshDatabase();

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 // A throwaway PostgreSQL cluster for the tests that need a real server: initdb in a temporary
 // folder, a server on a free loopback port (and a Unix socket in that folder), a fresh database per
@@ -100,5 +101,32 @@ export async function startCluster(): Promise<TestCluster> {
       }
       return url(name);
     },
+  };
+}
+
+/**
+ * A cluster for the tests of the calling `describe`: started before them, stopped after. The
+ * returned handle is usable inside the tests (not while the tests are being collected).
+ */
+export function useTestCluster(): TestCluster {
+  let started: TestCluster | undefined;
+  beforeAll(async () => {
+    started = await startCluster();
+  });
+  afterAll(() => started?.stop());
+  const live = (): TestCluster => {
+    if (!started) throw new Error('the test PostgreSQL cluster is not running');
+    return started;
+  };
+  return {
+    get port() {
+      return live().port;
+    },
+    get password() {
+      return live().password;
+    },
+    url: (database, options) => live().url(database, options),
+    freshDatabase: () => live().freshDatabase(),
+    stop: () => live().stop(),
   };
 }
