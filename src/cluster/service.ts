@@ -70,16 +70,22 @@ export async function runClusterService(service: ServiceContext, url: string, se
       retryLimit: 2,
     }));
     await queue.insert('zhoukan-feeds', lanes);
-    const ids = lanes.map((lane) => lane.id);
-    let progress = await queue.progress<CollectSummary>('zhoukan-feeds', ids);
-    while (progress.unfinished > 0 && !service.signal.aborted) {
-      await sleep(ROUND_POLL_MS);
-      progress = await queue.progress<CollectSummary>('zhoukan-feeds', ids);
+    // The lanes are looked at in order, each until it is done: one query a look, however many lanes.
+    const outputs: CollectSummary[] = [];
+    let done = 0;
+    while (done < lanes.length && !service.signal.aborted) {
+      const lane = await queue.progress<CollectSummary>('zhoukan-feeds', [lanes[done]?.id as string]);
+      if (lane.unfinished > 0) {
+        await sleep(ROUND_POLL_MS);
+        continue;
+      }
+      outputs.push(...lane.outputs);
+      done += 1;
     }
     // Failed, the round is taken up by another instance, which waits for the same lanes.
-    if (progress.unfinished > 0) throw new AppError('STOPPED', `collect round ${job.id}: stopping before its lanes were done`);
-    const total = progress.outputs.reduce(addSummaries, emptyCollectSummary());
-    const failedLanes = lanes.length - progress.outputs.length;
+    if (done < lanes.length) throw new AppError('STOPPED', `collect round ${job.id}: stopping before its lanes were done`);
+    const total = outputs.reduce(addSummaries, emptyCollectSummary());
+    const failedLanes = lanes.length - outputs.length;
     const failed = failedLanes > 0 ? ` (${failedLanes} lanes failed; see the instances' logs)` : '';
     log.info(`${new Date().toISOString()} collect round ${job.id}: ${lanes.length} lanes of ${config.feeds.length} feeds done${failed}; ${describeCollect(total)}`);
     await requestBuild();
